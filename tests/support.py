@@ -1,0 +1,58 @@
+"""Helpers shared by the tests: reading built outputs back with the real clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_DECK = REPO / "data" / "anthropic-culture-fit.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Imported:
+    """A fresh Anki collection after importing one package, and the importer's log."""
+
+    collection: Collection
+    log: object
+
+    def notes(self) -> dict[str, list[str]]:
+        """Map each note's first field to all its fields."""
+        col = self.collection
+        return {
+            note.fields[0]: list(note.fields)
+            for note in (col.get_note(note_id) for note_id in col.find_notes(""))
+        }
+
+
+def import_apkg(apkg: Path, collection_path: Path) -> Imported:
+    """Import `apkg` into the collection at `collection_path` with the desktop's defaults."""
+    collection = Collection(str(collection_path))
+    options = ImportAnkiPackageOptions()
+    options.CopyFrom(collection._backend.get_import_anki_package_presets())
+    request = ImportAnkiPackageRequest(package_path=str(apkg), options=options)
+    log = collection.import_anki_package(request).log
+    collection.models._clear_cache()
+    return Imported(collection, log)
+
+
+def write_data(folder: Path, text: str, name: str = "deck.yaml") -> Path:
+    """Write a data file into `folder` and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL_DECK = """\
+deck:
+  id: demo
+  title: Demo Deck
+questions:
+  - id: first
+    question: What is first?
+    answer: The *first* answer.
+"""

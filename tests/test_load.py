@@ -1,0 +1,297 @@
+"""Loading and validation: the shipped deck word for word, and every mistake with file:line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import ftfy
+import pytest
+from support import FIXTURES, MINIMAL_DECK, SHIPPED_DECK, write_data
+
+from exporter.errors import DataError
+from exporter.load import load_deck, load_decks
+from exporter.model import Deck, Question
+
+
+def seed_document() -> str:
+    """The chat document the shipped deck was made from, its mojibake repaired."""
+    text = (FIXTURES / "chat-seed.md").read_text(encoding="utf-8")
+    # A closing ” whose last byte was lost reads as a bare â€, which ftfy leaves alone.
+    return ftfy.fix_text(text, uncurl_quotes=False).replace("â€", "”")
+
+
+def test_shipped_deck_has_its_title_questions_and_themes() -> None:
+    deck = load_deck(SHIPPED_DECK)
+    assert (deck.id, deck.title, deck.subtitle) == (
+        "anthropic-culture-fit",
+        "Culture Fit Q&A for Anthropic",
+        "with AI Safety Emphasis",
+    )
+    assert len(deck.questions) == 7
+    assert [theme.title for theme in deck.themes] == [
+        "Mission alignment",
+        "Engineering rigor",
+        "Cultural alignment",
+        "Governance awareness",
+        "Interpretability & Transparency",
+    ]
+    for keyword in ("Core Views on", "Long-Term Benefit Trust", "Responsible Scaling"):
+        assert keyword in deck.description
+
+
+def test_shipped_questions_and_answers_are_the_seed_word_for_word() -> None:
+    seed = seed_document()
+    found = re.findall(r"### \*\*\d\. (.*?)\*\*\n\n\*\*Answer:\*\*\n“(.*?)”\n", seed)
+    deck = load_deck(SHIPPED_DECK)
+    assert [(q.question, q.answer) for q in deck.questions] == found
+    assert "*Responsible Scaling Policy*" in deck.questions[0].answer
+
+
+def test_shipped_themes_are_the_seed_word_for_word() -> None:
+    found = re.findall(r"^\* \*\*(.*?)\*\* → “?(.*?)”?$", seed_document(), re.MULTILINE)
+    deck = load_deck(SHIPPED_DECK)
+    assert [(theme.title, theme.summary) for theme in deck.themes] == found
+
+
+def test_shipped_deck_has_no_mojibake_emoji_or_wrapping_quotes() -> None:
+    deck = load_deck(SHIPPED_DECK)
+    texts = [deck.title, deck.subtitle, deck.description]
+    texts += [text for q in deck.questions for text in (q.question, q.answer)]
+    texts += [text for t in deck.themes for text in (t.title, t.summary)]
+    for text in texts:
+        assert not re.search("[âÃð\u0080-\u009f]|\U0001f539|✅", text), text
+        assert not text.startswith(("“", '"')), text
+        assert not text.endswith(("”", '"')), text
+    assert "Got it" not in SHIPPED_DECK.read_text(encoding="utf-8")
+
+
+def test_ids_are_unique_slugs() -> None:
+    deck = load_deck(SHIPPED_DECK)
+    ids = [q.id for q in deck.questions] + [t.id for t in deck.themes]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+
+
+def test_minimal_deck_loads_into_frozen_dataclasses(tmp_path: Path) -> None:
+    path = write_data(tmp_path, MINIMAL_DECK)
+    deck = load_deck(path)
+    assert deck == Deck(
+        id="demo",
+        title="Demo Deck",
+        questions=(Question("first", "What is first?", "The *first* answer."),),
+        source=path,
+    )
+    with pytest.raises(AttributeError):
+        deck.title = "changed"  # type: ignore[misc]
+
+
+def test_optional_fields_tags_and_key_points(tmp_path: Path) -> None:
+    path = write_data(
+        tmp_path,
+        MINIMAL_DECK
+        + "    tags: [one, two::sub, one]\n"
+        + "    key_points:\n      - Point *one*\n      - |\n        Point two\n",
+    )
+    question = load_deck(path).questions[0]
+    assert question.tags == ("one", "two::sub")
+    assert question.key_points == ("Point *one*", "Point two")
+
+
+def test_block_scalar_answer_keeps_markdown_and_drops_edge_blank_lines(tmp_path: Path) -> None:
+    text = MINIMAL_DECK.replace(
+        "answer: The *first* answer.", "answer: |\n\n      - a\n      - b\n\n          code\n\n"
+    )
+    answer = load_deck(write_data(tmp_path, text)).questions[0].answer
+    assert answer == "- a\n- b\n\n    code"
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "deck.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL_DECK.encode())
+    assert load_deck(path).id == "demo"
+
+
+def test_folder_loads_every_yaml_file_in_name_order(tmp_path: Path) -> None:
+    write_data(tmp_path, MINIMAL_DECK.replace("id: demo", "id: zeta"), "b.yaml")
+    write_data(tmp_path, MINIMAL_DECK.replace("id: demo", "id: alpha"), "a.yml")
+    (tmp_path / "notes.txt").write_text("not data")
+    assert [deck.id for deck in load_decks([tmp_path])] == ["alpha", "zeta"]
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    path = write_data(tmp_path, text)
+    with pytest.raises(DataError) as caught:
+        load_decks([path])
+    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in MINIMAL_DECK
+    return MINIMAL_DECK.replace(old, new)
+
+
+BAD_FILES = [
+    ("", ["1: the file is empty; a data file needs 'deck' and 'questions'"]),
+    ("- a\n- b\n", ["1: the file must be a mapping of keys to values, not a list"]),
+    (
+        _replace("    answer: The *first* answer.\n", ""),
+        ["5: question 1 has no 'answer'"],
+    ),
+    (_replace("The *first* answer.", '""'), ["7: 'answer' is empty"]),
+    (_replace("The *first* answer.", ""), ["7: 'answer' is empty"]),
+    (
+        _replace("The *first* answer.", "no"),
+        [
+            "7: 'answer' must be text, not a yes/no value (no); put it in quotes (\"no\")"
+            " if you mean the text"
+        ],
+    ),
+    (
+        _replace("What is first?", "2024-01-01"),
+        [
+            "6: 'question' must be text, not a date (2024-01-01); put it in quotes"
+            ' ("2024-01-01") if you mean the text'
+        ],
+    ),
+    (_replace("What is first?", "[a, b]"), ["6: 'question' must be text, not a list"]),
+    (
+        _replace("title: Demo Deck", "title: 42"),
+        [
+            "3: 'title' must be text, not a number (42); put it in quotes (\"42\") if you mean"
+            " the text"
+        ],
+    ),
+    (
+        _replace("    answer:", "    anwser: x\n    answer:"),
+        ["7: unknown key 'anwser' in question 1 (did you mean 'answer'?)"],
+    ),
+    (
+        _replace("deck:", "colour: blue\ndeck:"),
+        ["1: unknown key 'colour' in the file (expected deck, questions, themes)"],
+    ),
+    (
+        _replace("    answer: The *first* answer.", "    answer: One.\n    answer: Two."),
+        ["8: duplicate key 'answer' (first at line 7)"],
+    ),
+    (
+        MINIMAL_DECK + "  - id: first\n    question: Again?\n    answer: Again.\n",
+        ["8: duplicate id 'first' (first used at line 5)"],
+    ),
+    (
+        MINIMAL_DECK + "themes:\n  - id: first\n    title: T\n    summary: S\n",
+        ["9: duplicate id 'first' (first used at line 5)"],
+    ),
+    (
+        _replace("id: first", "id: First Question"),
+        [
+            "5: id 'First Question' is not a slug: use lowercase letters, digits and hyphens,"
+            " like 'first-question'"
+        ],
+    ),
+    (_replace("id: demo", "id: " + "a" * 65), ["2: id is 65 characters long; at most 64"]),
+    (_replace("  id: demo\n", ""), ["2: deck has no 'id'"]),
+    (
+        _replace("questions:\n", "questions: []\nother:\n"),
+        [
+            "4: 'questions' is empty; add at least one",
+            "5: unknown key 'other' in the file (expected deck, questions, themes)",
+        ],
+    ),
+    ("deck:\n  id: demo\n  title: Demo\n", ["1: the file has no 'questions'"]),
+    (
+        _replace("questions:\n", "questions:\n  oops: 1\nx:\n"),
+        [
+            "5: 'questions' must be a list, not a mapping",
+            "6: unknown key 'x' in the file (expected deck, questions, themes)",
+        ],
+    ),
+    (
+        MINIMAL_DECK + "    tags: [fine, not fine]\n",
+        ["8: tag 'not fine' contains a space; Anki tags cannot"],
+    ),
+    (MINIMAL_DECK + "    tags: solo\n", ["8: 'tags' must be a list, not text"]),
+    (
+        MINIMAL_DECK + "    key_points: [ok, 3]\n",
+        [
+            "8: 'key_points' must be text, not a number (3); put it in quotes (\"3\") if you"
+            " mean the text"
+        ],
+    ),
+    (
+        _replace("The *first* answer.", '"bell \\a here"'),
+        ["7: 'answer' contains character U+0007, which cannot be stored"],
+    ),
+    (
+        _replace("The *first* answer.", '"half \\ud800 surrogate"'),
+        ["7: YAML syntax error: found invalid Unicode character escape code"],
+    ),
+    (
+        "deck: [unclosed\n",
+        [
+            "2: YAML syntax error: did not find expected ',' or ']'"
+            " (while parsing a flow sequence from line 1)"
+        ],
+    ),
+    ("deck:\n\tid: demo\n", ["2: YAML syntax error: a tab cannot indent YAML; use spaces"]),
+    (
+        'deck:\n  id: "demo\n  title: x\n',
+        [
+            "4: YAML syntax error: found unexpected end of stream"
+            " (while scanning a quoted scalar from line 2)"
+        ],
+    ),
+    ("deck: x\u0001\n", ["1: character U+0001 is not allowed in a YAML file; remove it"]),
+    (
+        _replace("id: first", "id: ''") + "themes: {}\n",
+        ["5: 'id' is empty", "8: 'themes' must be a list, not a mapping"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_FILES)
+def test_bad_file_reports_every_problem_with_its_line(
+    tmp_path: Path, text: str, expected: list[str]
+) -> None:
+    assert _problems(tmp_path, text) == expected
+
+
+def test_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "deck.yaml"
+    path.write_bytes(MINIMAL_DECK.replace("The *first*", "Caf\xe9").encode("latin-1"))
+    with pytest.raises(DataError) as caught:
+        load_decks([path])
+    assert str(caught.value) == f"{path}:7: not valid UTF-8 (byte 0xE9); save the file as UTF-8"
+
+
+def test_problems_of_all_files_are_reported_together(tmp_path: Path) -> None:
+    first = write_data(tmp_path, _replace("id: first", "id: Bad"), "a.yaml")
+    second = write_data(tmp_path, _replace("title: Demo Deck", "title:"), "b.yaml")
+    with pytest.raises(DataError) as caught:
+        load_decks([tmp_path])
+    assert str(caught.value).splitlines() == [
+        f"{first}:5: id 'Bad' is not a slug: use lowercase letters, digits and hyphens, like 'bad'",
+        f"{second}:3: 'title' is empty",
+    ]
+
+
+def test_same_deck_id_in_two_files_is_an_error(tmp_path: Path) -> None:
+    first = write_data(tmp_path, MINIMAL_DECK, "a.yaml")
+    second = write_data(tmp_path, MINIMAL_DECK, "b.yaml")
+    with pytest.raises(DataError) as caught:
+        load_decks([tmp_path])
+    assert str(caught.value) == f"{second}:2: deck id 'demo' is already used in {first}:2"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.yaml", "no such file or folder"),
+        (lambda p: p, "no data files (*.yaml) in this folder"),
+    ],
+)
+def test_paths_without_data_are_errors(tmp_path: Path, make: object, message: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    with pytest.raises(DataError) as caught:
+        load_decks([path])
+    assert str(caught.value) == f"{path}: {message}"
