@@ -1,0 +1,49 @@
+"""Output files: reproducible zip archives, each replaced atomically."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+# The earliest time a zip entry can carry: no build's clock leaks into the archive.
+ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """Return a deflated zip of `entries` (name, data), in that order, with fixed metadata."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, ZIP_ENTRY_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite the zip archive `data` with the fixed metadata of `zip_bytes`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    return zip_bytes(entries)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that readers see the old file or the new one, never half."""
+    descriptor, temp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
