@@ -1,0 +1,94 @@
+"""The `exporter` command line: checks options, runs a step, turns errors into messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from exporter import __version__
+
+DEFAULT_DATA = Path("data")
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+@click.group(name="exporter", context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="exporter")
+def main() -> None:
+    """Turn hand-edited interview questions and answers into an Anki deck and a Word handout.
+
+    Edit data/*.yaml, run `exporter build`, import out/<deck-id>.apkg into Anki
+    (edited cards update in place) and print out/<deck-id>.docx.
+
+    \b
+    Example:
+      exporter build
+    """
+
+
+@main.command()
+@PATHS
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write the deck and handout to.",
+)
+def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Write an Anki deck (.apkg) and a Word handout (.docx) per deck.
+
+    PATHS are data files or folders of them (default: data/). Nothing is
+    written when any data file has a mistake; each is reported as file:line.
+
+    \b
+    Example:
+      exporter build
+      exporter build data/anthropic-culture-fit.yaml --out ~/Desktop/prep
+    """
+    from exporter.build import build as build_outputs
+
+    with _errors_reported():
+        written = build_outputs(paths or (DEFAULT_DATA,), out_dir)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@PATHS
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate the data files in PATHS without writing anything.
+
+    PATHS are data files or folders of them (default: data/). Every mistake is
+    reported as file:line: message; the exit code is 1 when there is any.
+
+    \b
+    Example:
+      exporter check
+      exporter check data/anthropic-culture-fit.yaml
+    """
+    from exporter.load import load_decks
+
+    with _errors_reported():
+        decks = load_decks(paths or (DEFAULT_DATA,))
+    for deck in decks:
+        click.echo(
+            f"{deck.source}: deck '{deck.id}' is valid:"
+            f" {len(deck.questions)} questions, {len(deck.themes)} themes"
+        )
+
+
+@contextmanager
+def _errors_reported() -> Iterator[None]:
+    """Print an ExporterError on stderr, one line per problem, and exit with code 1."""
+    from exporter.errors import ExporterError
+
+    try:
+        yield
+    except ExporterError as error:
+        for line in str(error).splitlines():
+            click.echo(line, err=True)
+        raise click.exceptions.Exit(1) from None
