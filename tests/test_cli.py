@@ -152,3 +152,26 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+def test_builds_with_source_date_epoch_are_byte_identical(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = []
+    for name in ("first", "second"):
+        result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        outputs.append(_tree_digest(tmp_path / name))
+    assert outputs[0] == outputs[1]
+
+
+def test_bad_source_date_epoch_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'\n",
+    )

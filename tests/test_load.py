@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import ftfy
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import FIXTURES, MINIMAL_DECK, SHIPPED_DECK, write_data
 
 from exporter.errors import DataError
@@ -295,3 +299,20 @@ def test_paths_without_data_are_errors(tmp_path: Path, make: object, message: st
     with pytest.raises(DataError) as caught:
         load_decks([path])
     assert str(caught.value) == f"{path}: {message}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer=st.text())
+def test_any_answer_text_loads_back_exactly_or_is_reported(answer: str) -> None:
+    data = yaml.safe_load(MINIMAL_DECK)
+    data["questions"][0]["answer"] = answer
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_data(Path(folder), yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        try:
+            loaded = load_deck(path).questions[0].answer
+        except DataError as error:
+            [problem] = error.problems
+            assert problem.line == 7
+            assert problem.message.startswith("'answer' ")
+        else:
+            assert loaded == re.sub(r"\A(?:[ \t]*\n)+", "", answer).rstrip()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from exporter.markdown import (
     CodeBlock,
     ListItem,
@@ -93,3 +96,10 @@ def test_each_distinct_text_is_rendered_once() -> None:
     rendered = render_texts(["*a*", "b", "*a*"])
     assert list(rendered) == ["*a*", "b"]
     assert rendered["*a*"].html == "<p><em>a</em></p>"
+
+
+@given(before=st.text(), after=st.text())
+def test_typed_markup_never_reaches_the_html(before: str, after: str) -> None:
+    html = render_markdown(f"{before}<script>x</script><img src=x onerror=y>{after}").html
+    assert "<script" not in html
+    assert "<img" not in html
