@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 import docx
+from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -28,6 +29,7 @@ PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Inches(8.5), Inches(11), Inches(1)
 THEME_COLUMN_WIDTHS = (Inches(2), Inches(4.5))
 
 NewParagraph = Callable[[str | None], Paragraph]
+TableParent = DocumentObject | _Cell  # both have add_table(rows, cols)
 
 
 def make_docx(deck: Deck, rendered: Mapping[str, RenderedMarkdown], timestamp: float) -> bytes:
@@ -63,13 +65,13 @@ class _Handout:
         if self.deck.subtitle:
             self._paragraph("Subtitle").add_run(self.deck.subtitle)
         if self.deck.description:
-            self._add_blocks(self.rendered[self.deck.description].blocks, self._paragraph)
+            self._add_body_blocks(self.rendered[self.deck.description].blocks)
 
     def write_questions(self) -> None:
         self._paragraph("Heading 1").add_run("Questions")
         for number, question in enumerate(self.deck.questions, start=1):
             self._paragraph("Heading 2").add_run(f"{number}. {question.question}")
-            self._add_blocks(self.rendered[question.answer].blocks, self._paragraph)
+            self._add_body_blocks(self.rendered[question.answer].blocks)
             if question.key_points:
                 label = self._paragraph(None)
                 label.paragraph_format.keep_with_next = True
@@ -94,7 +96,9 @@ class _Handout:
         for theme in self.deck.themes:
             title_cell, summary_cell = table.add_row().cells
             title_cell.paragraphs[0].add_run(theme.title).bold = True
-            self._add_blocks(self.rendered[theme.summary].blocks, _cell_paragraphs(summary_cell))
+            self._add_blocks(
+                self.rendered[theme.summary].blocks, _cell_paragraphs(summary_cell), summary_cell
+            )
         for column, width in zip(table.columns, THEME_COLUMN_WIDTHS, strict=True):
             column.width = width
             for cell in column.cells:
@@ -164,9 +168,14 @@ class _Handout:
             first = False
             return paragraph
 
-        self._add_blocks(blocks, new_paragraph)
+        self._add_blocks(blocks, new_paragraph, self.document)
 
-    def _add_blocks(self, blocks: Iterable[Block], new_paragraph: NewParagraph) -> None:
+    def _add_body_blocks(self, blocks: Iterable[Block]) -> None:
+        self._add_blocks(blocks, self._paragraph, self.document)
+
+    def _add_blocks(
+        self, blocks: Iterable[Block], new_paragraph: NewParagraph, table_parent: TableParent
+    ) -> None:
         list_numbers: dict[int, int] = {}
         for block in blocks:
             if isinstance(block, MarkdownParagraph):
@@ -179,7 +188,7 @@ class _Handout:
             elif isinstance(block, Rule):
                 _add_bottom_border(new_paragraph(None))
             elif isinstance(block, Table):
-                self._add_table(block)
+                self._add_table(block, table_parent)
 
     def _block_style(self, block: MarkdownParagraph) -> str | None:
         if block.heading_level:
@@ -207,11 +216,11 @@ class _Handout:
         properties.get_or_add_ilvl().val = 0
         properties.get_or_add_numId().val = list_numbers[item.list_number]
 
-    def _add_table(self, block: Table) -> None:
+    def _add_table(self, block: Table, parent: TableParent) -> None:
         if not block.rows:
             return
         columns = max(len(row) for row in block.rows)
-        table = self.document.add_table(rows=0, cols=columns)
+        table = parent.add_table(rows=0, cols=columns)
         table.style = self.document.styles["Table Grid"]
         for row_number, row in enumerate(block.rows):
             cells = table.add_row().cells

@@ -158,3 +158,17 @@ def test_rich_markdown_uses_real_word_structures(tmp_path: Path) -> None:
         ["Risk", "Response"],
         ["misuse", "escalate"],
     ]
+
+
+def test_rich_theme_summary_stays_inside_its_table_cell(tmp_path: Path) -> None:
+    summary = "|\n      Say:\n\n      - one\n\n      | A | B |\n      |---|---|\n      | 1 | 2 |\n"
+    document = _build_handout(
+        tmp_path,
+        MINIMAL_DECK + f"themes:\n  - id: rich\n    title: Rich\n    summary: {summary}",
+    )
+    [themes] = document.tables
+    cell = themes.rows[1].cells[1]
+    assert [p.text for p in cell.paragraphs][:2] == ["Say:", "one"]
+    assert cell.paragraphs[1].style.name == "List Bullet"
+    [nested] = cell.tables
+    assert [[c.text for c in row.cells] for row in nested.rows] == [["A", "B"], ["1", "2"]]
