@@ -5,20 +5,17 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import json
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import genanki
 
 from exporter.files import zip_bytes
 from exporter.markdown import RenderedMarkdown
 from exporter.model import Deck
-
-# Anki matches note types by id and by field names: both are frozen once users import.
-QUESTION_MODEL_ID = 1_771_304_126
-THEME_MODEL_ID = 1_455_270_853
-QUESTION_FIELDS = ("Question", "Answer", "Key Points")
-THEME_FIELDS = ("Theme", "Summary")
+from exporter.state import BuildPlan, NoteContent, NoteKind, digest
 
 CSS = """\
 .card {
@@ -61,46 +58,70 @@ th, td { border: 1px solid rgba(127, 127, 127, 0.4); padding: 0.3em 0.6em; verti
 @media (max-width: 480px) { .card { font-size: 18px; padding: 0 0.25em; } }
 """
 
-QUESTION_MODEL = genanki.Model(
-    QUESTION_MODEL_ID,
-    "exporter: Interview Question",
-    fields=[{"name": name} for name in QUESTION_FIELDS],
-    templates=[
-        {
-            "name": "Question → Answer",
-            "qfmt": '<div class="prompt">{{Question}}</div>',
-            "afmt": (
-                "{{FrontSide}}\n"
-                '<hr id="answer">\n'
-                '<div class="answer">{{Answer}}</div>\n'
-                "{{#Key Points}}"
-                '<div class="key-points"><div class="label">Key points</div>{{Key Points}}</div>'
-                "{{/Key Points}}"
-            ),
-        }
-    ],
-    css=CSS,
+
+@dataclass(frozen=True)
+class NoteType:
+    """An Anki note type with one card template.
+
+    Anki matches note types by `id` and by field names: once users have imported
+    a deck, `fields` must never change without a new `id`.
+    """
+
+    id: int
+    name: str
+    fields: tuple[str, ...]
+    template_name: str
+    front: str
+    back: str
+    css: str = CSS
+
+    def digest(self) -> str:
+        """A hash of everything Anki stores of this note type."""
+        return digest([self.name, self.fields, self.template_name, self.front, self.back, self.css])
+
+    def to_genanki(self) -> genanki.Model:
+        """A fresh genanki model (genanki fills in the dictionaries it is given)."""
+        return genanki.Model(
+            self.id,
+            self.name,
+            fields=[{"name": name} for name in self.fields],
+            templates=[{"name": self.template_name, "qfmt": self.front, "afmt": self.back}],
+            css=self.css,
+        )
+
+
+QUESTION_TYPE = NoteType(
+    id=1_771_304_126,
+    name="exporter: Interview Question",
+    fields=("Question", "Answer", "Key Points"),
+    template_name="Question → Answer",
+    front='<div class="prompt">{{Question}}</div>',
+    back=(
+        "{{FrontSide}}\n"
+        '<hr id="answer">\n'
+        '<div class="answer">{{Answer}}</div>\n'
+        "{{#Key Points}}"
+        '<div class="key-points"><div class="label">Key points</div>{{Key Points}}</div>'
+        "{{/Key Points}}"
+    ),
 )
 
-THEME_MODEL = genanki.Model(
-    THEME_MODEL_ID,
-    "exporter: Theme",
-    fields=[{"name": name} for name in THEME_FIELDS],
-    templates=[
-        {
-            "name": "Theme → Summary",
-            "qfmt": '<div class="kind">Theme</div><div class="prompt">{{Theme}}</div>',
-            "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="answer">{{Summary}}</div>',
-        }
-    ],
-    css=CSS,
+THEME_TYPE = NoteType(
+    id=1_455_270_853,
+    name="exporter: Theme",
+    fields=("Theme", "Summary"),
+    template_name="Theme → Summary",
+    front='<div class="kind">Theme</div><div class="prompt">{{Theme}}</div>',
+    back='{{FrontSide}}\n<hr id="answer">\n<div class="answer">{{Summary}}</div>',
 )
+
+NOTE_TYPES: Mapping[NoteKind, NoteType] = {"question": QUESTION_TYPE, "theme": THEME_TYPE}
 
 
 def stable_id(*parts: str) -> int:
     """Return a fixed id in Anki's usual range (2**30 to 2**31) derived from `parts`."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
-    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+    hashed = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return (1 << 30) + int.from_bytes(hashed[:8], "big") % (1 << 30)
 
 
 def themes_deck_name(deck: Deck) -> str:
@@ -108,50 +129,74 @@ def themes_deck_name(deck: Deck) -> str:
     return f"{deck.title}::Themes"
 
 
-def make_apkg(deck: Deck, rendered: Mapping[str, RenderedMarkdown], timestamp: float) -> bytes:
-    """Return the .apkg of `deck`, with `rendered` holding the HTML of every Markdown text."""
-    question_deck = genanki.Deck(
-        stable_id("deck", deck.id),
-        deck.title,
-        description=rendered[deck.description].html if deck.description else "",
-    )
-    for position, question in enumerate(deck.questions, start=1):
+def note_type_digests() -> dict[str, str]:
+    """The hash of each note type, keyed by its id as text."""
+    return {str(note_type.id): note_type.digest() for note_type in NOTE_TYPES.values()}
+
+
+def note_contents(deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> list[NoteContent]:
+    """The fields and tags of every note of `deck`, in data order: questions, then themes."""
+    notes = []
+    fields: tuple[str, ...]
+    for question in deck.questions:
         key_points = "".join(f"<li>{rendered[point].html}</li>" for point in question.key_points)
-        question_deck.add_note(
-            genanki.Note(
-                model=QUESTION_MODEL,
-                fields=[
-                    html.escape(question.question, quote=False),
-                    rendered[question.answer].html,
-                    f"<ul>{key_points}</ul>" if key_points else "",
-                ],
-                guid=genanki.guid_for(deck.id, question.id),
-                tags=[*question.tags, deck.id],
-                due=position,  # new cards come up in the order of the data file
-            )
+        fields = (
+            html.escape(question.question, quote=False),
+            rendered[question.answer].html,
+            f"<ul>{key_points}</ul>" if key_points else "",
         )
-    decks = [question_deck]
-    if deck.themes:
-        theme_deck = genanki.Deck(stable_id("deck", deck.id, "themes"), themes_deck_name(deck))
-        for position, theme in enumerate(deck.themes, start=1):
-            theme_deck.add_note(
-                genanki.Note(
-                    model=THEME_MODEL,
-                    fields=[html.escape(theme.title, quote=False), rendered[theme.summary].html],
-                    guid=genanki.guid_for(deck.id, theme.id),
-                    tags=[deck.id],
-                    due=position,
-                )
-            )
-        decks.append(theme_deck)
+        guid = genanki.guid_for(deck.id, question.id)
+        notes.append(NoteContent(guid, "question", question.id, fields, (*question.tags, deck.id)))
+    for theme in deck.themes:
+        fields = (html.escape(theme.title, quote=False), rendered[theme.summary].html)
+        guid = genanki.guid_for(deck.id, theme.id)
+        notes.append(NoteContent(guid, "theme", theme.id, fields, (deck.id,)))
+    return notes
+
+
+def make_apkg(deck: Deck, rendered: Mapping[str, RenderedMarkdown], plan: BuildPlan) -> bytes:
+    """Return the .apkg of `deck` holding the notes of `plan`, each with its own mod time."""
+    description = rendered[deck.description].html if deck.description else ""
+    decks: dict[NoteKind, genanki.Deck] = {
+        "question": genanki.Deck(stable_id("deck", deck.id), deck.title, description=description),
+        "theme": genanki.Deck(stable_id("deck", deck.id, "themes"), themes_deck_name(deck)),
+    }
+    models = {kind: note_type.to_genanki() for kind, note_type in NOTE_TYPES.items()}
+    for position, stamped in enumerate(plan.notes, start=1):
+        content = stamped.content
+        note = genanki.Note(
+            model=models[content.kind],
+            fields=list(content.fields),
+            guid=content.guid,
+            tags=list(content.tags),
+            due=position,  # new cards come up in the order of the data file
+        )
+        decks[content.kind].add_note(note)
 
     # An in-memory database: genanki's own write_to_file leaves a temp file behind.
     connection = sqlite3.connect(":memory:")
     try:
-        id_numbers = itertools.count(int(timestamp * 1000))
-        genanki.Package(decks).write_to_db(connection.cursor(), timestamp, id_numbers)
+        ids = itertools.count(plan.created * 1000)  # stable ids: same data, same bytes
+        package = genanki.Package([deck for deck in decks.values() if deck.notes])
+        package.write_to_db(connection.cursor(), plan.created, ids)
+        _set_mod_times(connection, plan)
         connection.commit()
         database = connection.serialize()
     finally:
         connection.close()
     return zip_bytes([("collection.anki2", database), ("media", b"{}")])
+
+
+def _set_mod_times(connection: sqlite3.Connection, plan: BuildPlan) -> None:
+    """Give each note, its cards and each note type the time its content last changed."""
+    connection.executemany(
+        "UPDATE notes SET mod = ? WHERE guid = ?",
+        [(note.mod, note.content.guid) for note in plan.notes],
+    )
+    connection.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+    (models_json,) = connection.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models_json)
+    for type_id, mod in plan.note_type_mods.items():
+        if type_id in models:
+            models[type_id]["mod"] = mod
+    connection.execute("UPDATE col SET models = ?", (json.dumps(models),))

@@ -1,59 +1,108 @@
-"""The build: load every deck, render its Markdown once, write its deck and handout."""
+"""The build: load every deck, render its Markdown once, write its deck, handout and state."""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from exporter.anki import make_apkg
+from exporter.anki import make_apkg, note_contents, note_type_digests
 from exporter.errors import ExporterError
 from exporter.files import write_atomically
 from exporter.load import load_decks
 from exporter.markdown import render_texts
+from exporter.model import Deck
+from exporter.state import BuildPlan, NoteStatus, plan_build, read_state, state_to_json
 from exporter.word import make_docx
 
+STATUSES: tuple[NoteStatus, ...] = ("new", "updated", "unchanged", "removed")
 
-def build_time() -> float:
-    """Return `SOURCE_DATE_EPOCH` when set (reproducible builds), else the clock."""
+
+@dataclass(frozen=True)
+class DeckReport:
+    """What one deck's build wrote and what changed since the previous build."""
+
+    deck_id: str
+    plan: BuildPlan
+    apkg: Path
+    docx: Path
+
+    def summary(self) -> str:
+        """One line: `<deck-id>: 1 updated, 11 unchanged → <apkg>, <docx>`."""
+        counts = [(self.plan.count(status), status) for status in STATUSES]
+        changes = ", ".join(f"{count} {status}" for count, status in counts if count)
+        return f"{self.deck_id}: {changes} → {self.apkg}, {self.docx}"
+
+
+def build_time() -> int:
+    """Return `SOURCE_DATE_EPOCH` when set (reproducible builds), else the clock, in seconds."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
-        return time.time()
+        return int(time.time())
     try:
-        return float(int(value))
+        return int(value)
     except ValueError:
         raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
 
 
-def build(paths: Iterable[Path], out_dir: Path) -> list[Path]:
-    """Build `<deck-id>.apkg` and `<deck-id>.docx` in `out_dir` for every deck; return the paths.
+def build(paths: Iterable[Path], out_dir: Path) -> list[DeckReport]:
+    """Build `<deck-id>.apkg`, `.docx` and `.state.json` in `out_dir` for every deck.
 
     Everything is rendered in memory before the first file is written, so a data
-    error leaves `out_dir` as it was.
+    error leaves `out_dir` as it was. The state is written last: it describes
+    outputs that exist.
     """
     decks = load_decks(paths)
-    timestamp = build_time()
+    _check_out_dir(out_dir)
+    now = build_time()
+    reports: list[DeckReport] = []
     outputs: list[tuple[Path, bytes]] = []
     for deck in decks:
-        rendered = render_texts(deck.markdown_texts())
-        outputs.append((out_dir / f"{deck.id}.apkg", make_apkg(deck, rendered, timestamp)))
-        outputs.append((out_dir / f"{deck.id}.docx", make_docx(deck, rendered, timestamp)))
-    _prepare(out_dir)
-    for path, data in outputs:
-        try:
-            write_atomically(path, data)
-        except OSError as error:
-            raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
-    return [path for path, _ in outputs]
+        report, files = _build_deck(deck, out_dir, now)
+        reports.append(report)
+        outputs.extend(files)
+    _write(out_dir, outputs)
+    return reports
 
 
-def _prepare(out_dir: Path) -> None:
+def _build_deck(deck: Deck, out_dir: Path, now: int) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
+    rendered = render_texts(deck.markdown_texts())
+    state_path = out_dir / f"{deck.id}.state.json"
+    plan = plan_build(
+        title=deck.title,
+        metadata=[deck.title, deck.subtitle, deck.description],
+        notes=note_contents(deck, rendered),
+        note_type_digests=note_type_digests(),
+        previous=read_state(state_path),
+        now=now,
+    )
+    report = DeckReport(deck.id, plan, out_dir / f"{deck.id}.apkg", out_dir / f"{deck.id}.docx")
+    files = [
+        (report.apkg, make_apkg(deck, rendered, plan)),
+        (report.docx, make_docx(deck, rendered, plan.created, plan.modified)),
+        (state_path, state_to_json(plan.state)),
+    ]
+    return report, files
+
+
+def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise ExporterError(f"{out_dir}: exists and is not a folder; choose another --out")
+
+
+def _write(out_dir: Path, outputs: list[tuple[Path, bytes]]) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExporterError(
             f"{out_dir}: cannot create the output folder: {error.strerror}"
         ) from None
+    for path, data in outputs:
+        if path.is_file() and path.read_bytes() == data:
+            continue  # leave an identical file untouched, modification time included
+        try:
+            write_atomically(path, data)
+        except OSError as error:
+            raise ExporterError(f"{path}: cannot write: {error.strerror}") from None

@@ -43,6 +43,9 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
 
     PATHS are data files or folders of them (default: data/). Nothing is
     written when any data file has a mistake; each is reported as file:line.
+    Prints per deck what changed since the previous build, whose state it
+    keeps in <deck-id>.state.json beside the outputs: re-importing the deck
+    updates only the edited notes in Anki.
 
     \b
     Example:
@@ -52,9 +55,11 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     from exporter.build import build as build_outputs
 
     with _errors_reported():
-        written = build_outputs(paths or (DEFAULT_DATA,), out_dir)
-    for path in written:
-        click.echo(f"wrote {path}")
+        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir)
+    for report in reports:
+        for warning in report.plan.warnings:
+            click.echo(f"{report.deck_id}: warning: {warning}", err=True)
+        click.echo(report.summary())
 
 
 @main.command()

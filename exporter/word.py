@@ -32,13 +32,18 @@ NewParagraph = Callable[[str | None], Paragraph]
 TableParent = DocumentObject | _Cell  # both have add_table(rows, cols)
 
 
-def make_docx(deck: Deck, rendered: Mapping[str, RenderedMarkdown], timestamp: float) -> bytes:
-    """Return the handout of `deck`, with `rendered` holding the blocks of every Markdown text."""
+def make_docx(
+    deck: Deck, rendered: Mapping[str, RenderedMarkdown], created: int, modified: int
+) -> bytes:
+    """Return the handout of `deck`, with `rendered` holding the blocks of every Markdown text.
+
+    `created` and `modified` (Unix seconds) become the document's dates.
+    """
     handout = _Handout(deck, rendered)
     handout.write_title()
     handout.write_questions()
     handout.write_themes()
-    handout.set_properties(datetime.fromtimestamp(int(timestamp), UTC))
+    handout.set_properties(_utc(created), _utc(modified))
     buffer = io.BytesIO()
     handout.document.save(buffer)
     return normalize_zip(buffer.getvalue())
@@ -104,7 +109,7 @@ class _Handout:
             for cell in column.cells:
                 cell.width = width
 
-    def set_properties(self, when: datetime) -> None:
+    def set_properties(self, created: datetime, modified: datetime) -> None:
         properties = self.document.core_properties
         properties.title = self.deck.title
         properties.subject = self.deck.subtitle
@@ -113,8 +118,8 @@ class _Handout:
         properties.last_modified_by = ""
         properties.comments = ""
         properties.revision = 1
-        properties.created = when
-        properties.modified = when
+        properties.created = created
+        properties.modified = modified
 
     # Building blocks ----------------------------------------------------------
 
@@ -259,6 +264,10 @@ class _Handout:
     def _keywords(self) -> list[str]:
         tags = (tag for question in self.deck.questions for tag in question.tags)
         return list(dict.fromkeys([self.deck.id, *tags]))
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _cell_paragraphs(cell: _Cell) -> NewParagraph:

@@ -13,12 +13,13 @@ import pytest
 from click.testing import CliRunner
 from support import MINIMAL_DECK, SHIPPED_DECK, Imported, import_apkg, write_data
 
-from exporter.anki import QUESTION_FIELDS, QUESTION_MODEL_ID, THEME_FIELDS, THEME_MODEL_ID
+from exporter.anki import QUESTION_TYPE, THEME_TYPE
 from exporter.cli import main
 from exporter.load import load_deck
 from exporter.markdown import render_markdown
 
 TITLE = "Culture Fit Q&A for Anthropic"
+QUESTION_MODEL_ID, THEME_MODEL_ID = QUESTION_TYPE.id, THEME_TYPE.id
 
 
 @pytest.fixture
@@ -96,12 +97,16 @@ def test_decks_note_types_and_tags(shipped: Imported) -> None:
 def test_note_type_schemas_are_frozen(shipped: Imported) -> None:
     # Changing a field name or count strands every imported note as "conflicting":
     # it must come with a new model id, deliberately.
-    assert QUESTION_FIELDS == ("Question", "Answer", "Key Points")
-    assert THEME_FIELDS == ("Theme", "Summary")
-    assert (QUESTION_MODEL_ID, THEME_MODEL_ID) == (1_771_304_126, 1_455_270_853)
+    assert QUESTION_TYPE.fields == ("Question", "Answer", "Key Points")
+    assert THEME_TYPE.fields == ("Theme", "Summary")
+    assert (QUESTION_TYPE.id, THEME_TYPE.id) == (1_771_304_126, 1_455_270_853)
     col = shipped.collection
-    assert col.models.field_names(col.models.get(QUESTION_MODEL_ID)) == list(QUESTION_FIELDS)
-    assert col.models.field_names(col.models.get(THEME_MODEL_ID)) == list(THEME_FIELDS)
+    question_model = col.models.get(QUESTION_TYPE.id)
+    theme_model = col.models.get(THEME_TYPE.id)
+    assert question_model is not None
+    assert theme_model is not None
+    assert col.models.field_names(question_model) == list(QUESTION_TYPE.fields)
+    assert col.models.field_names(theme_model) == list(THEME_TYPE.fields)
 
 
 def test_new_cards_come_in_data_order(shipped: Imported) -> None:

@@ -31,16 +31,17 @@ def test_build_writes_both_files_for_every_deck_in_data(runner: CliRunner, in_tm
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "wrote out/anthropic-culture-fit.apkg",
-        "wrote out/anthropic-culture-fit.docx",
-        "wrote out/demo.apkg",
-        "wrote out/demo.docx",
+        "anthropic-culture-fit: 12 new → out/anthropic-culture-fit.apkg,"
+        " out/anthropic-culture-fit.docx",
+        "demo: 1 new → out/demo.apkg, out/demo.docx",
     ]
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
+        "anthropic-culture-fit.state.json",
         "demo.apkg",
         "demo.docx",
+        "demo.state.json",
     ]
     assert _tree_digest(in_tmp / "data") == before
 
@@ -52,6 +53,7 @@ def test_build_with_out_creates_the_folder(runner: CliRunner, tmp_path: Path) ->
     assert {p.name for p in out.iterdir()} == {
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
+        "anthropic-culture-fit.state.json",
     }
 
 

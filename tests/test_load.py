@@ -303,11 +303,14 @@ def test_paths_without_data_are_errors(tmp_path: Path, make: object, message: st
 
 @settings(max_examples=150, deadline=None)
 @given(answer=st.text())
-def test_any_answer_text_loads_back_exactly_or_is_reported(answer: str) -> None:
+def test_any_answer_text_loads_as_yaml_reads_it_or_is_reported(answer: str) -> None:
     data = yaml.safe_load(MINIMAL_DECK)
     data["questions"][0]["answer"] = answer
     with tempfile.TemporaryDirectory() as folder:
-        path = write_data(Path(folder), yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        path = write_data(Path(folder), text)
+        # PyYAML's own reading is the reference (its dumper does not round-trip U+0085).
+        expected = yaml.safe_load(text)["questions"][0]["answer"]
         try:
             loaded = load_deck(path).questions[0].answer
         except DataError as error:
@@ -315,4 +318,4 @@ def test_any_answer_text_loads_back_exactly_or_is_reported(answer: str) -> None:
             assert problem.line == 7
             assert problem.message.startswith("'answer' ")
         else:
-            assert loaded == re.sub(r"\A(?:[ \t]*\n)+", "", answer).rstrip()
+            assert loaded == re.sub(r"\A(?:[ \t]*\n)+", "", expected).rstrip()

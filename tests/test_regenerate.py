@@ -1,0 +1,269 @@
+"""The edit → build → re-import loop, against the real Anki backend with default options."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from anki.collection import Collection
+from anki.scheduler.v3 import CardAnswer
+from click.testing import CliRunner
+from support import REPO, SHIPPED_DECK, Imported, import_apkg
+
+from exporter import anki as anki_module
+from exporter.anki import QUESTION_TYPE
+from exporter.cli import main
+from exporter.state import BuildState, NoteContent, StampedNote, plan_build
+
+V1_TIME = 1_700_000_000
+V2_TIME = V1_TIME + 600
+DECK_ID = "anthropic-culture-fit"
+EDITED_ANSWER_START = "I appreciate the emphasis on a low-ego, high-trust culture"
+
+
+class Workspace:
+    """A copy of the shipped data, its output folder and one Anki collection."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data" / "anthropic-culture-fit.yaml"
+        self.data.parent.mkdir()
+        shutil.copy(SHIPPED_DECK, self.data)
+        self.out = root / "out"
+        self.collection: Collection | None = None
+
+    def build(self, epoch: int | None) -> tuple[str, str]:
+        env = {"SOURCE_DATE_EPOCH": str(epoch) if epoch is not None else None}
+        result = CliRunner().invoke(
+            main, ["build", str(self.data.parent), "--out", str(self.out)], env=env
+        )
+        assert result.exit_code == 0, result.output
+        return result.stdout, result.stderr
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.data.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        self.data.write_text(text.replace(old, new), encoding="utf-8")
+
+    def import_deck(self) -> Imported:
+        if self.collection is not None:
+            self.collection.close()
+        imported = import_apkg(self.out / f"{DECK_ID}.apkg", self.root / "collection.anki2")
+        self.collection = imported.collection
+        return imported
+
+    def outputs(self) -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in sorted(self.out.iterdir())}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    space = Workspace(tmp_path)
+    yield space
+    if space.collection is not None:
+        space.collection.close()
+
+
+def _answer_every_card(col: Collection) -> None:
+    for deck in col.decks.all_names_and_ids():
+        col.decks.select(deck.id)
+        while queued := col.sched.get_queued_cards(fetch_limit=1).cards:
+            card = col.get_card(queued[0].card.id)
+            card.start_timer()
+            states = col._backend.get_scheduling_states(card.id)
+            answer = col.sched.build_answer(card=card, states=states, rating=CardAnswer.EASY)
+            col.sched.answer_card(answer)
+
+
+def _history(col: Collection) -> dict[int, tuple[int, int, int, int, int]]:
+    rows = col.db.all("select id, nid, type, ivl, reps, due from cards")
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _log_counts(imported: Imported) -> dict[str, int]:
+    log = imported.log
+    names = ("new", "updated", "duplicate", "conflicting", "first_field_match", "missing_notetype")
+    return {name: len(getattr(log, name)) for name in names}
+
+
+def _note(col: Collection, question: str) -> object:
+    return col.get_note(col.find_notes(f'"Question:{question}"')[0])
+
+
+def test_edited_answer_updates_one_note_and_keeps_all_review_history(
+    workspace: Workspace,
+) -> None:
+    workspace.build(V1_TIME)
+    workspace.import_deck()
+    col = workspace.collection
+    assert col is not None
+    _answer_every_card(col)
+    history = _history(col)
+    reviews = col.db.scalar("select count() from revlog")
+    assert reviews == 12
+    assert all(reps == 1 for *_, reps, _ in history.values())
+
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    stdout, _ = workspace.build(V2_TIME)
+    assert stdout == (
+        f"{DECK_ID}: 1 updated, 11 unchanged → {workspace.out}/{DECK_ID}.apkg,"
+        f" {workspace.out}/{DECK_ID}.docx\n"
+    )
+    imported = workspace.import_deck()
+    col = imported.collection
+    counts = _log_counts(imported)
+    assert (counts["updated"], counts["new"], counts["conflicting"]) == (1, 0, 0)
+    assert col.note_count() == 12
+    note = _note(col, "What about Anthropic’s culture resonates with you?")
+    assert note.fields[1].startswith("<p>I value the emphasis")  # type: ignore[attr-defined]
+    assert _history(col) == history
+    assert col.db.scalar("select count() from revlog") == reviews
+
+
+def test_reworded_question_updates_the_same_note(workspace: Workspace) -> None:
+    workspace.build(V1_TIME)
+    col = workspace.import_deck().collection
+    note_id = col.find_notes('"Question:Why do you want to work at Anthropic?"')[0]
+    workspace.edit(
+        "question: Why do you want to work at Anthropic?",
+        "question: What draws you to Anthropic?",
+    )
+    workspace.build(V2_TIME)
+    imported = workspace.import_deck()
+    counts = _log_counts(imported)
+    assert (counts["updated"], counts["new"], counts["conflicting"]) == (1, 0, 0)
+    col = imported.collection
+    assert col.find_notes('"Question:What draws you to Anthropic?"') == [note_id]
+    assert col.note_count() == 12
+
+
+def test_changed_css_updates_the_note_type_and_no_note(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.build(V1_TIME)
+    workspace.import_deck()
+    restyled = replace(QUESTION_TYPE, css=QUESTION_TYPE.css + "\n.prompt { color: inherit; }\n")
+    monkeypatch.setitem(anki_module.NOTE_TYPES, "question", restyled)  # type: ignore[arg-type]
+    stdout, _ = workspace.build(V2_TIME)
+    assert f"{DECK_ID}: 12 unchanged" in stdout
+    imported = workspace.import_deck()
+    counts = _log_counts(imported)
+    assert (counts["updated"], counts["new"], counts["conflicting"]) == (0, 0, 0)
+    model = imported.collection.models.get(QUESTION_TYPE.id)
+    assert model is not None
+    assert model["css"].endswith(".prompt { color: inherit; }\n")
+    assert model["mod"] == V2_TIME
+
+
+def test_unchanged_rebuild_is_byte_identical_and_imports_as_no_change(
+    workspace: Workspace,
+) -> None:
+    workspace.build(None)
+    first = workspace.outputs()
+    before = workspace.import_deck().collection.db.all("select id, mod, flds from notes")
+    workspace.build(None)
+    workspace.build(V2_TIME * 2)  # a much later clock changes nothing either
+    assert workspace.outputs() == first
+    imported = workspace.import_deck()
+    counts = _log_counts(imported)
+    assert (counts["updated"], counts["new"], counts["conflicting"]) == (0, 0, 0)
+    assert imported.collection.db.all("select id, mod, flds from notes") == before
+
+
+def test_removed_question_is_tagged_for_deletion(workspace: Workspace) -> None:
+    workspace.build(V1_TIME)
+    workspace.import_deck()
+    text = workspace.data.read_text(encoding="utf-8")
+    start = text.index("  - id: culture\n")
+    end = text.index("  - id: safety-day-to-day\n")
+    workspace.data.write_text(text[:start] + text[end:], encoding="utf-8")
+
+    stdout, stderr = workspace.build(V2_TIME)
+    assert stdout.startswith(f"{DECK_ID}: 11 unchanged, 1 removed → ")
+    assert stderr == (
+        f"{DECK_ID}: warning: question 'culture' is gone from the data: its note stays in the"
+        " package tagged exporter::removed; delete it in Anki (search tag:exporter::removed)\n"
+    )
+    imported = workspace.import_deck()
+    counts = _log_counts(imported)
+    assert (counts["updated"], counts["new"]) == (1, 0)
+    col = imported.collection
+    [removed] = col.find_notes("tag:exporter::removed")
+    assert col.get_note(removed).fields[0] == "What about Anthropic’s culture resonates with you?"
+
+    handout = docx.Document(str(workspace.out / f"{DECK_ID}.docx"))
+    assert "culture resonates" not in "\n".join(p.text for p in handout.paragraphs)
+
+    apkg = (workspace.out / f"{DECK_ID}.apkg").read_bytes()
+    stdout, stderr = workspace.build(V2_TIME + 600)
+    assert (stdout.split(" → ")[0], stderr) == (f"{DECK_ID}: 11 unchanged, 1 removed", "")
+    assert (workspace.out / f"{DECK_ID}.apkg").read_bytes() == apkg
+
+
+def test_edit_made_inside_anki_survives_a_reimport(workspace: Workspace) -> None:
+    workspace.build(V1_TIME)
+    col = workspace.import_deck().collection
+    note = _note(col, "Why do you want to work at Anthropic?")
+    note.fields[1] = "<p>My own words.</p>"  # type: ignore[attr-defined]
+    col.update_note(note)  # type: ignore[arg-type]
+
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    workspace.build(V2_TIME)
+    imported = workspace.import_deck()
+    assert _log_counts(imported)["updated"] == 1
+    mine = _note(imported.collection, "Why do you want to work at Anthropic?")
+    assert mine.fields[1] == "<p>My own words.</p>"  # type: ignore[attr-defined]
+
+
+def test_renamed_deck_warns_with_both_titles(workspace: Workspace) -> None:
+    workspace.build(V1_TIME)
+    workspace.edit("title: Culture Fit Q&A for Anthropic", "title: Anthropic Interview Prep")
+    _, stderr = workspace.build(V2_TIME)
+    assert stderr == (
+        f"{DECK_ID}: warning: deck title changed from 'Culture Fit Q&A for Anthropic' to"
+        " 'Anthropic Interview Prep': Anki matches decks by name, so cards already imported"
+        " stay in 'Culture Fit Q&A for Anthropic' (rename that deck in Anki before importing"
+        " to keep them together)\n"
+    )
+
+
+def test_changed_note_is_always_strictly_newer() -> None:
+    note = NoteContent("guid", "question", "q", ("Q", "A", ""), ("deck",))
+    edited = NoteContent("guid", "question", "q", ("Q", "B", ""), ("deck",))
+    previous = BuildState("T", created=100, notes=(StampedNote(note, 500, "new"),))
+    # The clock went backwards (another machine, SOURCE_DATE_EPOCH): still newer.
+    plan = plan_build("T", [], [edited], {}, previous, now=300)
+    assert [(n.mod, n.status) for n in plan.notes] == [(501, "updated")]
+    plan = plan_build("T", [], [edited], {}, previous, now=900)
+    assert [(n.mod, n.status) for n in plan.notes] == [(900, "updated")]
+    plan = plan_build("T", [], [note], {}, previous, now=900)
+    assert [(n.mod, n.status) for n in plan.notes] == [(500, "unchanged")]
+    assert plan.created == 100
+
+
+def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    out = tmp_path / "out"
+    for _ in range(2):
+        subprocess.run(
+            [sys.executable, "-m", "exporter", "build", str(SHIPPED_DECK), "--out", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=REPO,
+        )
+    assert list(temp.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{DECK_ID}.apkg",
+        f"{DECK_ID}.docx",
+        f"{DECK_ID}.state.json",
+    ]
