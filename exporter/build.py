@@ -47,12 +47,12 @@ def build_time() -> int:
         raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
 
 
-def build(paths: Iterable[Path], out_dir: Path) -> list[DeckReport]:
+def build(paths: Iterable[Path], out_dir: Path, forget_removed: bool = False) -> list[DeckReport]:
     """Build `<deck-id>.apkg`, `.docx` and `.state.json` in `out_dir` for every deck.
 
     Everything is rendered in memory before the first file is written, so a data
     error leaves `out_dir` as it was. The state is written last: it describes
-    outputs that exist.
+    outputs that exist. `forget_removed` drops the notes of removed questions.
     """
     decks = load_decks(paths)
     _check_out_dir(out_dir)
@@ -60,14 +60,16 @@ def build(paths: Iterable[Path], out_dir: Path) -> list[DeckReport]:
     reports: list[DeckReport] = []
     outputs: list[tuple[Path, bytes]] = []
     for deck in decks:
-        report, files = _build_deck(deck, out_dir, now)
+        report, files = _build_deck(deck, out_dir, now, forget_removed)
         reports.append(report)
         outputs.extend(files)
     _write(out_dir, outputs)
     return reports
 
 
-def _build_deck(deck: Deck, out_dir: Path, now: int) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
+def _build_deck(
+    deck: Deck, out_dir: Path, now: int, forget_removed: bool
+) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
     rendered = render_texts(deck.markdown_texts())
     state_path = out_dir / f"{deck.id}.state.json"
     plan = plan_build(
@@ -77,6 +79,7 @@ def _build_deck(deck: Deck, out_dir: Path, now: int) -> tuple[DeckReport, list[t
         note_type_digests=note_type_digests(),
         previous=read_state(state_path),
         now=now,
+        forget_removed=forget_removed,
     )
     report = DeckReport(deck.id, plan, out_dir / f"{deck.id}.apkg", out_dir / f"{deck.id}.docx")
     files = [

@@ -38,7 +38,12 @@ def main() -> None:
     show_default=True,
     help="Folder to write the deck and handout to.",
 )
-def build(paths: tuple[Path, ...], out_dir: Path) -> None:
+@click.option(
+    "--forget-removed",
+    is_flag=True,
+    help="Stop carrying notes of removed questions (after deleting them in Anki).",
+)
+def build(paths: tuple[Path, ...], out_dir: Path, forget_removed: bool) -> None:
     """Write an Anki deck (.apkg) and a Word handout (.docx) per deck.
 
     PATHS are data files or folders of them (default: data/). Nothing is
@@ -55,7 +60,7 @@ def build(paths: tuple[Path, ...], out_dir: Path) -> None:
     from exporter.build import build as build_outputs
 
     with _errors_reported():
-        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir)
+        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir, forget_removed)
     for report in reports:
         for warning in report.plan.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)

@@ -84,8 +84,13 @@ def plan_build(
     note_type_digests: Mapping[str, str],
     previous: BuildState | None,
     now: int,
+    forget_removed: bool = False,
 ) -> BuildPlan:
-    """Stamp `notes` against the `previous` build; `metadata` is the deck's own text."""
+    """Stamp `notes` against the `previous` build; `metadata` is the deck's own text.
+
+    Notes of the previous build that are gone from `notes` stay, tagged
+    REMOVED_TAG, unless `forget_removed` drops them.
+    """
     previous = previous or BuildState(title=title, created=now)
 
     def stamp(old_mod: int | None, changed: bool) -> int:
@@ -105,7 +110,7 @@ def plan_build(
             stamped.append(StampedNote(content, stamp(old.mod, changed), status))
 
     warnings: list[str] = []
-    for old in old_notes.values():
+    for old in [] if forget_removed else old_notes.values():
         content = old.content
         if REMOVED_TAG not in content.tags:
             content = replace(content, tags=(*content.tags, REMOVED_TAG))

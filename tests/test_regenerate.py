@@ -206,6 +206,16 @@ def test_removed_question_is_tagged_for_deletion(workspace: Workspace) -> None:
     assert (stdout.split(" → ")[0], stderr) == (f"{DECK_ID}: 11 unchanged, 1 removed", "")
     assert (workspace.out / f"{DECK_ID}.apkg").read_bytes() == apkg
 
+    # Deleted in Anki, then forgotten: the next import does not bring it back.
+    col.remove_notes([removed])
+    result = CliRunner().invoke(
+        main, ["build", str(workspace.data), "--out", str(workspace.out), "--forget-removed"]
+    )
+    assert result.stdout.startswith(f"{DECK_ID}: 11 unchanged → ")
+    imported = workspace.import_deck()
+    assert imported.collection.note_count() == 11
+    assert imported.collection.find_notes("tag:exporter::removed") == []
+
 
 def test_edit_made_inside_anki_survives_a_reimport(workspace: Workspace) -> None:
     workspace.build(V1_TIME)
