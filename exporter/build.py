@@ -27,13 +27,14 @@ class DeckReport:
     deck_id: str
     plan: BuildPlan
     apkg: Path
-    docx: Path
+    handouts: tuple[Path, ...]
 
     def summary(self) -> str:
-        """One line: `<deck-id>: 1 updated, 11 unchanged → <apkg>, <docx>`."""
+        """One line: `<deck-id>: 1 updated, 11 unchanged → <apkg>, <handouts>`."""
         counts = [(self.plan.count(status), status) for status in STATUSES]
         changes = ", ".join(f"{count} {status}" for count, status in counts if count)
-        return f"{self.deck_id}: {changes} → {self.apkg}, {self.docx}"
+        paths = ", ".join(str(path) for path in (self.apkg, *self.handouts))
+        return f"{self.deck_id}: {changes} → {paths}"
 
 
 def build_time() -> int:
@@ -47,12 +48,24 @@ def build_time() -> int:
         raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
 
 
-def build(paths: Iterable[Path], out_dir: Path, forget_removed: bool = False) -> list[DeckReport]:
-    """Build `<deck-id>.apkg`, `.docx` and `.state.json` in `out_dir` for every deck.
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: the handouts' page size, whether to write the practice handout,
+    and whether to drop the notes of removed questions."""
+
+    page_size: str = "letter"
+    practice: bool = True
+    forget_removed: bool = False
+
+
+def build(
+    paths: Iterable[Path], out_dir: Path, options: BuildOptions = BuildOptions()
+) -> list[DeckReport]:
+    """Build `<deck-id>.apkg`, `.docx`, `-practice.docx` and `.state.json` in `out_dir`.
 
     Everything is rendered in memory before the first file is written, so a data
     error leaves `out_dir` as it was. The state is written last: it describes
-    outputs that exist. `forget_removed` drops the notes of removed questions.
+    outputs that exist.
     """
     decks = load_decks(paths)
     _check_out_dir(out_dir)
@@ -60,7 +73,7 @@ def build(paths: Iterable[Path], out_dir: Path, forget_removed: bool = False) ->
     reports: list[DeckReport] = []
     outputs: list[tuple[Path, bytes]] = []
     for deck in decks:
-        report, files = _build_deck(deck, out_dir, now, forget_removed)
+        report, files = _build_deck(deck, out_dir, now, options)
         reports.append(report)
         outputs.extend(files)
     _write(out_dir, outputs)
@@ -68,25 +81,30 @@ def build(paths: Iterable[Path], out_dir: Path, forget_removed: bool = False) ->
 
 
 def _build_deck(
-    deck: Deck, out_dir: Path, now: int, forget_removed: bool
+    deck: Deck, out_dir: Path, now: int, options: BuildOptions
 ) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
     rendered = render_texts(deck.markdown_texts())
     state_path = out_dir / f"{deck.id}.state.json"
     plan = plan_build(
         title=deck.title,
-        metadata=[deck.title, deck.subtitle, deck.description],
+        metadata=[deck.title, deck.subtitle, deck.description, deck.author],
         notes=note_contents(deck, rendered),
         note_type_digests=note_type_digests(),
         previous=read_state(state_path),
         now=now,
-        forget_removed=forget_removed,
+        forget_removed=options.forget_removed,
     )
-    report = DeckReport(deck.id, plan, out_dir / f"{deck.id}.apkg", out_dir / f"{deck.id}.docx")
-    files = [
-        (report.apkg, make_apkg(deck, rendered, plan)),
-        (report.docx, make_docx(deck, rendered, plan.created, plan.modified)),
-        (state_path, state_to_json(plan.state)),
-    ]
+    apkg = out_dir / f"{deck.id}.apkg"
+    files = [(apkg, make_apkg(deck, rendered, plan))]
+    practice_modes = (False, True) if options.practice else (False,)
+    for practice in practice_modes:
+        name = f"{deck.id}-practice.docx" if practice else f"{deck.id}.docx"
+        handout = make_docx(
+            deck, rendered, plan.created, plan.modified, options.page_size, practice
+        )
+        files.append((out_dir / name, handout))
+    files.append((state_path, state_to_json(plan.state)))
+    report = DeckReport(deck.id, plan, apkg, tuple(path for path, _ in files[1:-1]))
     return report, files
 
 

@@ -39,11 +39,26 @@ def main() -> None:
     help="Folder to write the deck and handout to.",
 )
 @click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
+    default="letter",
+    show_default=True,
+    help="Paper size of the handouts.",
+)
+@click.option(
+    "--practice/--no-practice",
+    default=True,
+    show_default=True,
+    help="Also write <deck-id>-practice.docx: the questions with ruled space to answer.",
+)
+@click.option(
     "--forget-removed",
     is_flag=True,
     help="Stop carrying notes of removed questions (after deleting them in Anki).",
 )
-def build(paths: tuple[Path, ...], out_dir: Path, forget_removed: bool) -> None:
+def build(
+    paths: tuple[Path, ...], out_dir: Path, page_size: str, practice: bool, forget_removed: bool
+) -> None:
     """Write an Anki deck (.apkg) and a Word handout (.docx) per deck.
 
     PATHS are data files or folders of them (default: data/). Nothing is
@@ -55,12 +70,14 @@ def build(paths: tuple[Path, ...], out_dir: Path, forget_removed: bool) -> None:
     \b
     Example:
       exporter build
-      exporter build data/anthropic-culture-fit.yaml --out ~/Desktop/prep
+      exporter build data/anthropic-culture-fit.yaml --out ~/Desktop/prep --page-size a4
     """
+    from exporter.build import BuildOptions
     from exporter.build import build as build_outputs
 
     with _errors_reported():
-        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir, forget_removed)
+        options = BuildOptions(page_size.lower(), practice, forget_removed)
+        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir, options)
     for report in reports:
         for warning in report.plan.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)

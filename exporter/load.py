@@ -32,7 +32,7 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 _TOP_KEYS = ("deck", "questions", "themes")
-_DECK_KEYS = ("id", "title", "subtitle", "description")
+_DECK_KEYS = ("id", "title", "subtitle", "description", "author")
 _QUESTION_KEYS = ("id", "question", "answer", "tags", "key_points")
 _THEME_KEYS = ("id", "title", "summary")
 
@@ -134,6 +134,7 @@ class _DeckReader:
             title=self._text(fields, "title", node, "deck"),
             subtitle=self._text(fields, "subtitle", node, "deck", required=False),
             description=self._markdown(fields, "description", node, "deck", required=False),
+            author=self._text(fields, "author", node, "deck", required=False),
             questions=questions,
             themes=themes,
             source=self.path,

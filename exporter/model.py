@@ -37,6 +37,7 @@ class Deck:
     themes: tuple[Theme, ...] = ()
     subtitle: str = ""
     description: str = ""
+    author: str = ""
     source: Path | None = None
 
     def markdown_texts(self) -> Iterator[str]:

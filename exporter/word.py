@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 import docx
 from docx.document import Document as DocumentObject
+from docx.enum.dml import MSO_THEME_COLOR
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
-from docx.table import _Cell
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Emu, Inches, Length, Mm, Pt
+from docx.table import Table as DocxTable
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -24,24 +26,42 @@ from exporter.markdown import Block, CodeBlock, ListItem, RenderedMarkdown, Rule
 from exporter.markdown import Paragraph as MarkdownParagraph
 from exporter.model import Deck
 
-CODE_FONT = "Courier New"
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Inches(8.5), Inches(11), Inches(1)
-THEME_COLUMN_WIDTHS = (Inches(2), Inches(4.5))
+PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+MARGIN = Inches(1)
+# Word's Cambria and Calibri have metric-compatible free twins (Caladea, Carlito),
+# so a page breaks at the same line in Word and in LibreOffice.
+BODY_FONT, HEADING_FONT, CODE_FONT = "Cambria", "Calibri", "Courier New"
+HEADING_STYLES = ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in range(1, 10)))
+THEME_COLUMN_SHARES = (0.3, 0.7)
+PRACTICE_LINES = 6
+HEADER_FILL = "E7E6E6"
+
+EMU_PER_TWIP = 635
 
 NewParagraph = Callable[[str | None], Paragraph]
 TableParent = DocumentObject | _Cell  # both have add_table(rows, cols)
 
 
 def make_docx(
-    deck: Deck, rendered: Mapping[str, RenderedMarkdown], created: int, modified: int
+    deck: Deck,
+    rendered: Mapping[str, RenderedMarkdown],
+    created: int,
+    modified: int,
+    page_size: str = "letter",
+    practice: bool = False,
 ) -> bytes:
-    """Return the handout of `deck`, with `rendered` holding the blocks of every Markdown text.
+    """Return the handout of `deck`; `rendered` holds the blocks of every Markdown text.
 
-    `created` and `modified` (Unix seconds) become the document's dates.
+    `created` and `modified` (Unix seconds) become the document's dates; `page_size`
+    is a key of PAGE_SIZES. A `practice` handout has ruled space instead of answers.
     """
-    handout = _Handout(deck, rendered)
+    handout = _Handout(deck, rendered, page_size, practice)
     handout.write_title()
-    handout.write_questions()
+    if practice:
+        handout.write_practice_questions()
+    else:
+        handout.write_contents()
+        handout.write_questions()
     handout.write_themes()
     handout.set_properties(_utc(created), _utc(modified))
     buffer = io.BytesIO()
@@ -49,79 +69,116 @@ def make_docx(
     return normalize_zip(buffer.getvalue())
 
 
+def question_bookmark(number: int) -> str:
+    """The bookmark name of question `number`, the target of its contents entry."""
+    return f"question_{number}"
+
+
 class _Handout:
     """One document being written; paragraphs are appended in reading order."""
 
-    def __init__(self, deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> None:
+    def __init__(
+        self, deck: Deck, rendered: Mapping[str, RenderedMarkdown], page_size: str, practice: bool
+    ) -> None:
         self.deck = deck
         self.rendered = rendered
+        self.practice = practice
         self.document = docx.Document()
+        self._set_fonts()
         self._add_styles()
         # Appending before a cached sectPr keeps writing linear; python-docx's own
         # add_paragraph searches the whole body on every call.
         self._section_properties = self.document.element.body.sectPr
         self._style_ids: dict[str, str] = {}
-        self._set_up_page()
+        self._bookmarks = 0
+        self.text_width = self._set_up_page(*PAGE_SIZES[page_size])
 
     # Document parts ---------------------------------------------------------
 
     def write_title(self) -> None:
         self._paragraph("Title").add_run(self.deck.title)
-        if self.deck.subtitle:
-            self._paragraph("Subtitle").add_run(self.deck.subtitle)
-        if self.deck.description:
+        subtitle = "Practice sheet" if self.practice else self.deck.subtitle
+        if subtitle:
+            self._paragraph("Subtitle").add_run(subtitle)
+        if self.practice:
+            self._paragraph(None).add_run(
+                "Answer each question aloud as in the interview, then note the points you"
+                " want to make, or missed, on the lines below it."
+            )
+        elif self.deck.description:
             self._add_body_blocks(self.rendered[self.deck.description].blocks)
+
+    def write_contents(self) -> None:
+        self._paragraph("TOC Heading").add_run("Contents")
+        for number, question in enumerate(self.deck.questions, start=1):
+            entry = self._paragraph("Contents Entry")
+            _add_internal_link(entry, question_bookmark(number), f"{number}. {question.question}")
+        if self.deck.themes:
+            _add_internal_link(self._paragraph("Contents Entry"), "themes", "Themes")
 
     def write_questions(self) -> None:
         self._paragraph("Heading 1").add_run("Questions")
         for number, question in enumerate(self.deck.questions, start=1):
-            self._paragraph("Heading 2").add_run(f"{number}. {question.question}")
+            self._question_heading(number, question.question)
             self._add_body_blocks(self.rendered[question.answer].blocks)
             if question.key_points:
-                label = self._paragraph(None)
-                label.paragraph_format.keep_with_next = True
-                label.add_run("Key points").bold = True
+                label = self._paragraph("Label")
+                label.add_run("Key points")
                 for point in question.key_points:
                     self._add_key_point(self.rendered[point].blocks)
+
+    def write_practice_questions(self) -> None:
+        self._paragraph("Heading 1").add_run("Questions")
+        for number, question in enumerate(self.deck.questions, start=1):
+            self._question_heading(number, question.question)
+            for line in range(PRACTICE_LINES):
+                ruled = self._paragraph("Ruled Line")
+                if line < PRACTICE_LINES - 1:  # a question and its lines stay on one page
+                    ruled.paragraph_format.keep_with_next = True
 
     def write_themes(self) -> None:
         if not self.deck.themes:
             return
-        self._paragraph("Heading 1").add_run("Themes")
+        heading = self._paragraph("Heading 1")
+        self._bookmark(heading, "themes")
+        heading.add_run("Themes")
         table = self.document.add_table(rows=1, cols=2)
         table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
         header = table.rows[0]
-        header_row_properties = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        header_row_properties.append(repeat)
+        _repeat_as_header(header)
         for cell, text in zip(header.cells, ("Theme", "What to say"), strict=True):
             cell.paragraphs[0].add_run(text).bold = True
+            _shade(cell, HEADER_FILL)
         for theme in self.deck.themes:
             title_cell, summary_cell = table.add_row().cells
             title_cell.paragraphs[0].add_run(theme.title).bold = True
             self._add_blocks(
                 self.rendered[theme.summary].blocks, _cell_paragraphs(summary_cell), summary_cell
             )
-        for column, width in zip(table.columns, THEME_COLUMN_WIDTHS, strict=True):
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
+        _set_widths(table, [int(self.text_width * share) for share in THEME_COLUMN_SHARES])
+        _pad_cells(table)
 
     def set_properties(self, created: datetime, modified: datetime) -> None:
         properties = self.document.core_properties
-        properties.title = self.deck.title
+        properties.title = self.deck.title + (" (practice)" if self.practice else "")
         properties.subject = self.deck.subtitle
         properties.keywords = ", ".join(self._keywords())
-        properties.author = ""
+        properties.author = self.deck.author
         properties.last_modified_by = ""
         properties.comments = ""
+        properties.category = ""
         properties.revision = 1
         properties.created = created
         properties.modified = modified
 
     # Building blocks ----------------------------------------------------------
+
+    def _set_fonts(self) -> None:
+        styles = self.document.styles
+        defaults = styles.element.find(qn("w:docDefaults"))
+        _set_font_name(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), BODY_FONT)
+        for name in HEADING_STYLES:
+            _set_font_name(styles[name].element.get_or_add_rPr(), HEADING_FONT)
 
     def _add_styles(self) -> None:
         styles = self.document.styles
@@ -131,24 +188,58 @@ class _Handout:
         code.font.size = Pt(9.5)
         code.paragraph_format.space_after = Pt(8)
         code.paragraph_format.left_indent = Inches(0.25)
+        code.paragraph_format.line_spacing = 1.0
         inline_code = styles.add_style("Inline Code", WD_STYLE_TYPE.CHARACTER)
         inline_code.font.name = CODE_FONT
         hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         hyperlink.font.underline = True
-        hyperlink.font.color.theme_color = 10  # MSO_THEME_COLOR.HYPERLINK
+        hyperlink.font.color.theme_color = MSO_THEME_COLOR.HYPERLINK
+        entry = styles.add_style("Contents Entry", WD_STYLE_TYPE.PARAGRAPH)
+        entry.base_style = styles["Normal"]
+        entry.paragraph_format.space_after = Pt(3)
+        entry.paragraph_format.left_indent = Inches(0.25)
+        entry.paragraph_format.first_line_indent = Inches(-0.25)
+        label = styles.add_style("Label", WD_STYLE_TYPE.PARAGRAPH)
+        label.base_style = styles["Normal"]
+        label.font.bold = True
+        label.font.small_caps = True
+        label.paragraph_format.space_after = Pt(2)
+        label.paragraph_format.keep_with_next = True
+        ruled = styles.add_style("Ruled Line", WD_STYLE_TYPE.PARAGRAPH)
+        ruled.base_style = styles["Normal"]
+        ruled.paragraph_format.space_after = Pt(0)
+        ruled.paragraph_format.line_spacing = Pt(26)
+        ruled.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        _add_bottom_border(ruled.element.get_or_add_pPr(), color="A6A6A6")
 
-    def _set_up_page(self) -> None:
+    def _set_up_page(self, width: Length, height: Length) -> int:
+        """Set the page and its header and footer; return the text width in EMU."""
         section = self.document.sections[0]
-        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.page_width, section.page_height = width, height
         section.left_margin = section.right_margin = MARGIN
         section.top_margin = section.bottom_margin = MARGIN
-        section.header.paragraphs[0].text = self.deck.title
+        title = self.deck.title + (" — practice" if self.practice else "")
+        section.header.paragraphs[0].text = title
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
         _add_field(footer, "PAGE")
         footer.add_run(" of ")
         _add_field(footer, "NUMPAGES")
+        return int(width - 2 * MARGIN)
+
+    def _question_heading(self, number: int, question: str) -> None:
+        heading = self._paragraph("Heading 2")
+        self._bookmark(heading, question_bookmark(number))
+        heading.add_run(f"{number}. {question}")
+
+    def _bookmark(self, paragraph: Paragraph, name: str) -> None:
+        """Put bookmark `name` at the start of `paragraph`, before its text is added."""
+        self._bookmarks += 1
+        bookmark_id = str(self._bookmarks)
+        start = OxmlElement("w:bookmarkStart", attrs={qn("w:id"): bookmark_id, qn("w:name"): name})
+        paragraph._p.append(start)
+        start.addnext(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bookmark_id}))
 
     def _style_id(self, name: str) -> str:
         # Looking a style up by name scans every style: do it once per name.
@@ -191,7 +282,7 @@ class _Handout:
             elif isinstance(block, CodeBlock):
                 new_paragraph("Code Block").add_run(block.text)
             elif isinstance(block, Rule):
-                _add_bottom_border(new_paragraph(None))
+                _add_bottom_border(new_paragraph(None)._p.get_or_add_pPr())
             elif isinstance(block, Table):
                 self._add_table(block, table_parent)
 
@@ -233,8 +324,14 @@ class _Handout:
                 paragraph = cell.paragraphs[0]
                 self._add_spans(paragraph, spans)
                 if row_number == 0:
+                    _shade(cell, HEADER_FILL)
                     for run in paragraph.runs:
                         run.bold = True
+        _repeat_as_header(table.rows[0])
+        cell_width = parent.width if isinstance(parent, _Cell) else None
+        available = int(cell_width or self.text_width)
+        _set_widths(table, [available // columns] * columns)
+        _pad_cells(table)
 
     def _add_spans(self, paragraph: Paragraph, spans: Iterable[Span]) -> None:
         for span in spans:
@@ -295,11 +392,105 @@ def _add_field(paragraph: Paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _add_bottom_border(paragraph: Paragraph) -> None:
+def _add_internal_link(paragraph: Paragraph, bookmark: str, text: str) -> None:
+    """Append `text` as a link to `bookmark` in this document."""
+    link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): bookmark, qn("w:history"): "1"})
+    element = OxmlElement("w:r")
+    link.append(element)
+    paragraph._p.append(link)
+    Run(element, paragraph).text = text
+
+
+def _set_font_name(properties: BaseOxmlElement, name: str) -> None:
+    """Name a font outright: theme fonts would win over an explicit name."""
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for theme_attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{theme_attribute}"), None)
+    for attribute in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attribute}"), name)
+
+
+def _set_widths(table: DocxTable, widths: Sequence[int]) -> None:
+    """Fix the column widths (EMU) in all three places Word and LibreOffice read them."""
+    table.autofit = False
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(widths) // EMU_PER_TWIP))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Emu(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Emu(width)
+
+
+def _pad_cells(table: DocxTable) -> None:
+    """Give every cell some air above and below its text (in twips)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
+        margins.append(OxmlElement(f"w:{side}", attrs={qn("w:w"): str(twips), qn("w:type"): "dxa"}))
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
+
+
+def _repeat_as_header(row: _Row) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd", attrs={qn("w:val"): "clear", qn("w:fill"): fill})
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD_IN_TCPR)
+
+
+def _add_bottom_border(properties: BaseOxmlElement, color: str = "auto") -> None:
+    """Draw a line under a paragraph; `properties` is its w:pPr (or a style's).
+
+    Word groups neighbouring paragraphs with the same borders and draws only the
+    group's outer lines; the `between` line rules each paragraph of the group.
+    """
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement(
-        "w:bottom",
-        attrs={qn("w:val"): "single", qn("w:sz"): "6", qn("w:space"): "1", qn("w:color"): "auto"},
-    )
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    for side in ("bottom", "between"):
+        attributes = {"val": "single", "sz": "6", "space": "1", "color": color}
+        line = OxmlElement(f"w:{side}", attrs={qn(f"w:{k}"): v for k, v in attributes.items()})
+        borders.append(line)
+    properties.insert_element_before(borders, *_AFTER_PBDR_IN_PPR)
+
+
+# Children of w:pPr and w:tcPr that the schema puts after w:pBdr and w:shd: Word
+# rejects a document whose elements are out of order.
+_AFTER_PBDR_IN_PPR = tuple(
+    f"w:{tag}"
+    for tag in [
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
+_AFTER_SHD_IN_TCPR = tuple(
+    f"w:{tag}" for tag in ["noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+)

@@ -32,13 +32,15 @@ def test_build_writes_both_files_for_every_deck_in_data(runner: CliRunner, in_tm
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "anthropic-culture-fit: 12 new → out/anthropic-culture-fit.apkg,"
-        " out/anthropic-culture-fit.docx",
-        "demo: 1 new → out/demo.apkg, out/demo.docx",
+        " out/anthropic-culture-fit.docx, out/anthropic-culture-fit-practice.docx",
+        "demo: 1 new → out/demo.apkg, out/demo.docx, out/demo-practice.docx",
     ]
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
+        "anthropic-culture-fit-practice.docx",
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
         "anthropic-culture-fit.state.json",
+        "demo-practice.docx",
         "demo.apkg",
         "demo.docx",
         "demo.state.json",
@@ -53,8 +55,24 @@ def test_build_with_out_creates_the_folder(runner: CliRunner, tmp_path: Path) ->
     assert {p.name for p in out.iterdir()} == {
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
+        "anthropic-culture-fit-practice.docx",
         "anthropic-culture-fit.state.json",
     }
+
+
+def test_no_practice_skips_the_practice_handout(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path), "--no-practice"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("anthropic-culture-fit.docx\n")
+    assert not (tmp_path / "anthropic-culture-fit-practice.docx").exists()
+
+
+def test_page_size_must_be_letter_or_a4(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--page-size", "legal"])
+    assert result.exit_code == 2
+    assert "'legal' is not one of 'letter', 'a4'" in result.stderr
 
 
 def test_data_error_exits_1_with_one_line_per_problem_and_writes_nothing(

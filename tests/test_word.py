@@ -41,10 +41,14 @@ def test_every_question_is_a_numbered_heading_followed_by_its_answer(handout: Do
     deck = load_deck(SHIPPED_DECK)
     headings = _styled(handout, "Heading 2")
     assert headings == [f"{n}. {q.question}" for n, q in enumerate(deck.questions, start=1)]
-    texts = [p.text for p in handout.paragraphs]
+    paragraphs = handout.paragraphs
     for number, question in enumerate(deck.questions, start=1):
-        answer_paragraph = texts[texts.index(f"{number}. {question.question}") + 1]
-        assert answer_paragraph == question.answer.replace("*", "")
+        [index] = [
+            i
+            for i, p in enumerate(paragraphs)
+            if p.style.name == "Heading 2" and p.text == f"{number}. {question.question}"
+        ]
+        assert paragraphs[index + 1].text == question.answer.replace("*", "")
 
 
 def test_markdown_emphasis_becomes_italic_runs(handout: Document) -> None:
@@ -65,10 +69,13 @@ def test_themes_table(handout: Document) -> None:
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Theme", "What to say"]
     assert rows[1:] == [[theme.title, theme.summary] for theme in deck.themes]
-    assert [column.width for column in table.columns] == [
-        docx.shared.Inches(2),
-        docx.shared.Inches(4.5),
-    ]
+    widths = [2808, 6552]  # twips: 30% and 70% of the 6.5 inch text width
+    assert [column.width.twips for column in table.columns] == widths
+    for row in table.rows:
+        assert [cell.width.twips for cell in row.cells] == widths
+    assert table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:type")) == "dxa"
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_header_footer_and_page(handout: Document) -> None:
@@ -172,3 +179,69 @@ def test_rich_theme_summary_stays_inside_its_table_cell(tmp_path: Path) -> None:
     assert cell.paragraphs[1].style.name == "List Bullet"
     [nested] = cell.tables
     assert [[c.text for c in row.cells] for row in nested.rows] == [["A", "B"], ["1", "2"]]
+
+
+def test_contents_links_to_every_question(handout: Document) -> None:
+    deck = load_deck(SHIPPED_DECK)
+    entries = [p for p in handout.paragraphs if p.style.name == "Contents Entry"]
+    links = [
+        (link.get(qn("w:anchor")), "".join(t.text for t in link.iter(qn("w:t"))))
+        for p in entries
+        for link in p._p.findall(qn("w:hyperlink"))
+    ]
+    expected = [(f"question_{n}", f"{n}. {q.question}") for n, q in enumerate(deck.questions, 1)]
+    assert links == [*expected, ("themes", "Themes")]
+    bookmarks = {b.get(qn("w:name")) for b in handout.element.body.iter(qn("w:bookmarkStart"))}
+    assert bookmarks == {anchor for anchor, _ in links}
+    for paragraph in handout.paragraphs:
+        for start in paragraph._p.findall(qn("w:bookmarkStart")):
+            if start.get(qn("w:name")).startswith("question_"):
+                assert paragraph.style.name == "Heading 2"
+
+
+def test_fonts_are_named_outright_with_free_metric_twins(handout: Document) -> None:
+    defaults = handout.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Cambria"
+    assert fonts.get(qn("w:asciiTheme")) is None
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert handout.styles[name].font.name == "Calibri"
+
+
+def test_a4_page_size(tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    result = CliRunner().invoke(
+        main, ["build", str(data), "--out", str(tmp_path / "out"), "--page-size", "A4"]
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("demo.docx", "demo-practice.docx"):
+        section = docx.Document(str(tmp_path / "out" / name)).sections[0]
+        assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+
+
+def test_author_from_the_data(tmp_path: Path) -> None:
+    document = _build_handout(
+        tmp_path, MINIMAL_DECK.replace("  title:", "  author: Ada L.\n  title:")
+    )
+    assert document.core_properties.author == "Ada L."
+
+
+def test_practice_handout_has_questions_with_ruled_lines_and_no_answers(
+    shipped_build: Path,
+) -> None:
+    deck = load_deck(SHIPPED_DECK)
+    practice = docx.Document(str(shipped_build / "anthropic-culture-fit-practice.docx"))
+    assert _styled(practice, "Subtitle") == ["Practice sheet"]
+    headings = _styled(practice, "Heading 2")
+    assert headings == [f"{n}. {q.question}" for n, q in enumerate(deck.questions, start=1)]
+    text = "\n".join(p.text for p in practice.paragraphs)
+    for question in deck.questions:
+        assert question.answer[:40] not in text
+    ruled = [p for p in practice.paragraphs if p.style.name == "Ruled Line"]
+    assert len(ruled) == 6 * len(deck.questions)
+    assert [p.paragraph_format.keep_with_next for p in ruled[:6]] == [True] * 5 + [
+        None
+    ]  # one block
+    [themes] = practice.tables
+    assert [row.cells[0].text for row in themes.rows[1:]] == [t.title for t in deck.themes]
+    assert practice.core_properties.title == "Culture Fit Q&A for Anthropic (practice)"

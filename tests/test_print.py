@@ -1,0 +1,215 @@
+"""The handouts as a person sees them: converted to PDF by LibreOffice, read back as text."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from support import SHIPPED_DECK
+
+from exporter.cli import main
+from exporter.load import load_deck
+
+BOTTOM_MARGIN = 72  # points: the handouts' one-inch margins
+RULED_SPACE = 6 * 26  # points: six ruled lines of 26 pt under each practice question
+MAX_PAGES = {"letter": 3, "a4": 3, "letter-practice": 4, "a4-practice": 4}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text on a PDF page, with its top and bottom in points."""
+
+    top: float
+    bottom: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    height: float
+    lines: tuple[Line, ...]
+
+
+PACKAGES = {
+    "soffice": "libreoffice-writer-nogui",
+    "pdftotext": "poppler-utils",
+    "fc-match": "fontconfig",
+}
+
+
+def _require(program: str) -> str:
+    """The path of `program`; skip the test without it, except in CI, where it must be."""
+    found = shutil.which(program)
+    if found:
+        return found
+    reason = f"{program} not found: install the Debian package {PACKAGES[program]}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (.ci/run installs them)")
+    pytest.skip(reason)
+
+
+def _pages(pdf: Path) -> list[Page]:
+    """The pages of `pdf` as lines of words, read with pdftotext -bbox."""
+    result = subprocess.run(
+        [_require("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    pages = []
+    for match in re.finditer(
+        r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', result.stdout, re.S
+    ):
+        words = sorted(
+            (float(y_min), float(x_min), float(y_max), html.unescape(text))
+            for x_min, y_min, y_max, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>',
+                match.group(2),
+            )
+        )
+        lines: list[list[tuple[float, float, float, str]]] = []
+        for word in words:
+            if lines and abs(lines[-1][0][0] - word[0]) < 2:
+                lines[-1].append(word)
+            else:
+                lines.append([word])
+        pages.append(
+            Page(
+                float(match.group(1)),
+                tuple(
+                    Line(
+                        line[0][0],
+                        max(w[2] for w in line),
+                        " ".join(w[3] for w in sorted(line, key=lambda w: w[1])),
+                    )
+                    for line in lines
+                ),
+            )
+        )
+    return pages
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """PDFs of both handouts on Letter and A4, made by LibreOffice in one run."""
+    soffice = _require("soffice")
+    _require("pdftotext")
+    root = tmp_path_factory.mktemp("print")
+    documents = root / "documents"
+    documents.mkdir()
+    for size in ("letter", "a4"):
+        out = root / size
+        args = ["build", str(SHIPPED_DECK), "--out", str(out), "--page-size", size]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        shutil.copy(out / "anthropic-culture-fit.docx", documents / f"{size}.docx")
+        shutil.copy(
+            out / "anthropic-culture-fit-practice.docx", documents / f"{size}-practice.docx"
+        )
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(root / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(root / "pdf"),
+            *sorted(str(path) for path in documents.iterdir()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return {path.stem: path for path in (root / "pdf").iterdir()}
+
+
+def _plain_text(pdf: Path) -> str:
+    result = subprocess.run(
+        [_require("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+def _layout_pages(pdf: Path) -> list[str]:
+    result = subprocess.run(
+        [_require("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split("\f")[:-1]
+
+
+def _headings(pages: list[Page]) -> dict[str, tuple[int, int]]:
+    """Where each question heading ends: (page index, line index), its last occurrence."""
+    deck = load_deck(SHIPPED_DECK)
+    found = {}
+    for number, question in enumerate(deck.questions, start=1):
+        heading = f"{number}. {question.question}"
+        for page_index, page in enumerate(pages):
+            texts = [line.text for line in page.lines]
+            for start in range(len(texts)):
+                for end in range(start + 1, min(start + 4, len(texts)) + 1):
+                    if " ".join(texts[start:end]) == heading:
+                        found[heading] = (page_index, end - 1)
+        assert heading in found, heading
+    return found
+
+
+@pytest.mark.parametrize("name", ["letter", "a4", "letter-practice", "a4-practice"])
+def test_every_question_and_theme_is_printed(printed: dict[str, Path], name: str) -> None:
+    deck = load_deck(SHIPPED_DECK)
+    text = _plain_text(printed[name])
+    for number, question in enumerate(deck.questions, start=1):
+        assert f"{number}. {question.question}" in text
+        answer_start = question.answer.replace("*", "")[:60]
+        assert (answer_start in text) == (not name.endswith("practice")), answer_start
+    for theme in deck.themes:
+        assert theme.title in text
+        assert theme.summary in text
+
+
+@pytest.mark.parametrize("name", ["letter", "a4", "letter-practice", "a4-practice"])
+def test_footer_counts_pages_and_the_deck_fits_in_a_few(
+    printed: dict[str, Path], name: str
+) -> None:
+    pages = _layout_pages(printed[name])
+    assert 1 <= len(pages) <= MAX_PAGES[name]
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert lines[-1] == f"Page {number} of {len(pages)}"
+        assert lines[0].startswith("Culture Fit Q&A for Anthropic")
+
+
+@pytest.mark.parametrize("name", ["letter", "a4"])
+def test_no_page_ends_with_a_question_heading(printed: dict[str, Path], name: str) -> None:
+    pages = _pages(printed[name])
+    for heading, (page_index, line_index) in _headings(pages).items():
+        following = pages[page_index].lines[line_index + 1 :]
+        body = [line for line in following if not line.text.startswith("Page ")]
+        assert body, f"{heading!r} ends page {page_index + 1}"
+
+
+@pytest.mark.parametrize("name", ["letter-practice", "a4-practice"])
+def test_practice_questions_keep_their_ruled_space(printed: dict[str, Path], name: str) -> None:
+    pages = _pages(printed[name])
+    for heading, (page_index, line_index) in _headings(pages).items():
+        page = pages[page_index]
+        space_below = page.height - BOTTOM_MARGIN - page.lines[line_index].bottom
+        assert space_below >= RULED_SPACE, f"{heading!r} has {space_below:.0f} pt below it"
+
+
+@pytest.mark.parametrize(("font", "twin"), [("Cambria", "Caladea"), ("Calibri", "Carlito")])
+def test_fonts_print_with_their_metric_compatible_twins(font: str, twin: str) -> None:
+    result = subprocess.run(
+        [_require("fc-match"), "--format=%{family}", font],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert twin in result.stdout
