@@ -108,6 +108,47 @@ def check(paths: tuple[Path, ...]) -> None:
         )
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Data file to write.  [default: data/<deck-id>.yaml]",
+)
+@click.option("--deck-id", help="Id of the new deck.  [default: from the document's title]")
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    help="Encoding of SOURCE, when it is not UTF-8 (e.g. windows-1252).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the data file if it exists.")
+def import_(
+    source: Path, output: Path | None, deck_id: str | None, encoding: str, force: bool
+) -> None:
+    """Turn a chat-style Markdown Q&A document into a data file.
+
+    Understands question headings such as "### 1. Why…?", "### Q1. Why…?" or
+    "### Q: Why…?" and paragraphs such as "**Question:** Why…?"; drops
+    "Answer:" labels and the quotation marks around spoken answers; reads
+    "Key Points:" lists and a themes section; repairs mojibake (UTF-8 read as
+    Windows-1252). Prints, with line numbers, what it left out.
+
+    \b
+    Example:
+      exporter import interview-guide.md
+      exporter build
+    """
+    from exporter.importer import import_document
+
+    with _errors_reported():
+        result = import_document(source, output, deck_id, encoding, force)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    click.echo(f"wrote {result.path}: {result.questions} questions, {result.themes} themes")
+
+
 @contextmanager
 def _errors_reported() -> Iterator[None]:
     """Print an ExporterError on stderr, one line per problem, and exit with code 1."""

@@ -6,7 +6,7 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 # The earliest time a zip entry can carry: no build's clock leaks into the archive.
@@ -32,8 +32,14 @@ def normalize_zip(data: bytes) -> bytes:
     return zip_bytes(entries)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old file or the new one, never half."""
+def write_atomically(
+    path: Path, data: bytes, check: Callable[[Path], object] | None = None
+) -> None:
+    """Replace `path` with `data` so that readers see the old file or the new one, never half.
+
+    `check`, when given, is called on the written temporary file before it
+    replaces `path`; an exception from it leaves `path` untouched.
+    """
     descriptor, temp_name = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
@@ -43,6 +49,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             temp.flush()
             os.fsync(temp.fileno())
         os.chmod(temp_name, 0o644)
+        if check is not None:
+            check(Path(temp_name))
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -37,6 +37,11 @@ _QUESTION_KEYS = ("id", "question", "answer", "tags", "key_points")
 _THEME_KEYS = ("id", "title", "summary")
 
 
+def is_valid_id(value: str) -> bool:
+    """Tell whether `value` can be a deck, question or theme id."""
+    return len(value) <= MAX_ID_LENGTH and _SLUG.match(value) is not None
+
+
 def find_data_files(paths: Iterable[Path]) -> list[Path]:
     """List the data files named by `paths`: files as given, folders by their *.yaml files."""
     files: list[Path] = []
