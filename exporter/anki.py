@@ -6,6 +6,7 @@ import hashlib
 import html
 import itertools
 import json
+import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ THEME_TYPE = NoteType(
     back='{{FrontSide}}\n<hr id="answer">\n<div class="answer">{{Summary}}</div>',
 )
 
+_ANKI_COMMAND = re.compile(r"\[(?=sound:|latex\]|\$\$?\]|anki:)", re.IGNORECASE)
+
 NOTE_TYPES: Mapping[NoteKind, NoteType] = {"question": QUESTION_TYPE, "theme": THEME_TYPE}
 
 
@@ -146,12 +149,22 @@ def note_contents(deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> list[
             f"<ul>{key_points}</ul>" if key_points else "",
         )
         guid = genanki.guid_for(deck.id, question.id)
-        notes.append(NoteContent(guid, "question", question.id, fields, (*question.tags, deck.id)))
+        tags = (*question.tags, deck.id)
+        notes.append(NoteContent(guid, "question", question.id, _defused(fields), tags))
     for theme in deck.themes:
-        fields = (html.escape(theme.title, quote=False), rendered[theme.summary].html)
+        fields = _defused((html.escape(theme.title, quote=False), rendered[theme.summary].html))
         guid = genanki.guid_for(deck.id, theme.id)
         notes.append(NoteContent(guid, "theme", theme.id, fields, (deck.id,)))
     return notes
+
+
+def _defused(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Fields whose text Anki will show, not act on.
+
+    Anki reads `[sound:…]` as a file to play and `[latex]…[/latex]`, `[$]…[/$]`
+    as LaTeX to run; an escaped bracket looks the same and does neither.
+    """
+    return tuple(_ANKI_COMMAND.sub("&#91;", value) for value in fields)
 
 
 def make_apkg(deck: Deck, rendered: Mapping[str, RenderedMarkdown], plan: BuildPlan) -> bytes:

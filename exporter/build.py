@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from urllib.parse import unquote
 
 from exporter.anki import make_apkg, note_contents, note_type_digests
-from exporter.errors import ExporterError
-from exporter.files import write_atomically
+from exporter.errors import DataError, ExporterError, Problem
+from exporter.files import stage
 from exporter.load import load_decks
-from exporter.markdown import render_texts
+from exporter.markdown import RenderedMarkdown, render_texts
 from exporter.model import Deck
 from exporter.state import BuildPlan, NoteStatus, plan_build, read_state, state_to_json
 from exporter.word import make_docx
@@ -68,22 +70,57 @@ def build(
     outputs that exist.
     """
     decks = load_decks(paths)
+    rendered_decks = [(deck, render_texts(deck.markdown_texts())) for deck in decks]
+    problems = [
+        problem for deck, rendered in rendered_decks for problem in _image_problems(deck, rendered)
+    ]
+    if problems:
+        raise DataError(problems)
     _check_out_dir(out_dir)
     now = build_time()
     reports: list[DeckReport] = []
-    outputs: list[tuple[Path, bytes]] = []
-    for deck in decks:
-        report, files = _build_deck(deck, out_dir, now, options)
+    outputs: list[list[tuple[Path, bytes]]] = []
+    for deck, rendered in rendered_decks:
+        report, files = _build_deck(deck, rendered, out_dir, now, options)
         reports.append(report)
-        outputs.extend(files)
+        outputs.append(files)
     _write(out_dir, outputs)
     return reports
 
 
+def _image_problems(deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> list[Problem]:
+    """Images must be files inside the deck's data folder: a data file is no licence
+    to read the rest of the disk."""
+    if deck.source is None:
+        return []
+    folder = deck.source.parent.resolve()
+    problems = []
+    for text, line in deck.markdown_fields():
+        for target in rendered[text].images:
+            path = unquote(target.split("?", 1)[0].split("#", 1)[0])
+            if _has_scheme(target):
+                continue
+            resolved = (folder / path).resolve()
+            if PurePath(path).is_absolute() or not resolved.is_relative_to(folder):
+                problems.append(
+                    Problem(
+                        deck.source, line or None, f"image '{target}' is outside the data folder"
+                    )
+                )
+    return problems
+
+
+def _has_scheme(target: str) -> bool:
+    return re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) is not None
+
+
 def _build_deck(
-    deck: Deck, out_dir: Path, now: int, options: BuildOptions
+    deck: Deck,
+    rendered: Mapping[str, RenderedMarkdown],
+    out_dir: Path,
+    now: int,
+    options: BuildOptions,
 ) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
-    rendered = render_texts(deck.markdown_texts())
     state_path = out_dir / f"{deck.id}.state.json"
     plan = plan_build(
         title=deck.title,
@@ -113,17 +150,57 @@ def _check_out_dir(out_dir: Path) -> None:
         raise ExporterError(f"{out_dir}: exists and is not a folder; choose another --out")
 
 
-def _write(out_dir: Path, outputs: list[tuple[Path, bytes]]) -> None:
+def _write(out_dir: Path, outputs: list[list[tuple[Path, bytes]]]) -> None:
+    """Write every deck's files: its .apkg first, its state last.
+
+    All files are staged (written in full beside their targets) before the first
+    one replaces anything, so a full disk or an interruption leaves every
+    previous output as it was. A file that cannot be replaced (open in another
+    program) is reported; the others are still replaced, except the state of a
+    deck whose .apkg was not, which must keep describing the .apkg in place.
+    """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExporterError(
             f"{out_dir}: cannot create the output folder: {error.strerror}"
         ) from None
-    for path, data in outputs:
-        if path.is_file() and path.read_bytes() == data:
-            continue  # leave an identical file untouched, modification time included
+    staged: list[tuple[Path, list[tuple[Path, Path]]]] = []  # (.apkg, [(staged, target)])
+    try:
+        for deck_outputs in outputs:
+            deck_staged: list[tuple[Path, Path]] = []
+            staged.append((deck_outputs[0][0], deck_staged))
+            for path, data in deck_outputs:
+                if path.is_file() and path.read_bytes() == data:
+                    continue  # leave an identical file untouched, modification time included
+                try:
+                    deck_staged.append((stage(path, data), path))
+                except OSError as error:
+                    raise ExporterError(
+                        f"{path}: cannot write: {error.strerror}; nothing was written"
+                    ) from None
+        failures = [failure for apkg, files in staged for failure in _replace(files, apkg)]
+    finally:
+        for _, files in staged:
+            for temp, _ in files:
+                temp.unlink(missing_ok=True)
+    if failures:
+        raise ExporterError("\n".join(failures))
+
+
+def _replace(files: list[tuple[Path, Path]], apkg: Path) -> list[str]:
+    """Swap staged files in; return a message for each that could not be."""
+    failures: list[str] = []
+    apkg_failed = False
+    for temp, path in files:
+        if path.name.endswith(".state.json") and apkg_failed:
+            continue
         try:
-            write_atomically(path, data)
+            os.replace(temp, path)
         except OSError as error:
-            raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
+            apkg_failed = apkg_failed or path == apkg
+            failures.append(
+                f"{path}: cannot replace it: {error.strerror}; is it open in another program?"
+                " The other outputs were written."
+            )
+    return failures

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters that would break a one-line message: line breaks and other controls.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ExporterError(Exception):
@@ -20,9 +24,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        message = _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], self.message)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{self.path}: {message}"
+        return f"{self.path}:{self.line}: {message}"
 
 
 class DataError(ExporterError):

@@ -32,26 +32,41 @@ def normalize_zip(data: bytes) -> bytes:
     return zip_bytes(entries)
 
 
-def write_atomically(
-    path: Path, data: bytes, check: Callable[[Path], object] | None = None
-) -> None:
-    """Replace `path` with `data` so that readers see the old file or the new one, never half.
+def stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a new hidden file beside `path`, flushed to disk; return its path.
 
-    `check`, when given, is called on the written temporary file before it
-    replaces `path`; an exception from it leaves `path` untouched.
+    `os.replace(staged, path)` then swaps it in at once. On any failure the
+    staged file is removed.
     """
     descriptor, temp_name = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
+    staged = Path(temp_name)
     try:
         with os.fdopen(descriptor, "wb") as temp:
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)
-        if check is not None:
-            check(Path(temp_name))
-        os.replace(temp_name, path)
+        os.chmod(staged, 0o644)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def write_atomically(
+    path: Path, data: bytes, check: Callable[[Path], object] | None = None
+) -> None:
+    """Replace `path` with `data` so that readers see the old file or the new one, never half.
+
+    `check`, when given, is called on the staged file before it replaces `path`;
+    an exception from it leaves `path` untouched.
+    """
+    staged = stage(path, data)
+    try:
+        if check is not None:
+            check(staged)
+        os.replace(staged, path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
         raise

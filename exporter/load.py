@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -143,6 +144,7 @@ class _DeckReader:
             questions=questions,
             themes=themes,
             source=self.path,
+            lines=_lines(fields),
         )
         return deck, _line(fields.get("id", node))
 
@@ -155,6 +157,7 @@ class _DeckReader:
             answer=self._markdown(fields, "answer", node, what),
             tags=self._tags(fields),
             key_points=tuple(self._markdown_list(fields, "key_points")),
+            lines=_lines(fields),
         )
 
     def _theme(self, node: Node, number: int, seen_ids: dict[str, int]) -> Theme:
@@ -164,6 +167,7 @@ class _DeckReader:
             id=self._id(fields, node, what, seen_ids),
             title=self._text(fields, "title", node, what),
             summary=self._markdown(fields, "summary", node, what),
+            lines=_lines(fields),
         )
 
     # Reading YAML -----------------------------------------------------------------
@@ -193,6 +197,9 @@ class _DeckReader:
             return None
         except yaml.YAMLError as error:
             self._problem(None, f"YAML error: {error}")
+            return None
+        except RecursionError:  # the pure-Python loader on absurdly deep nesting
+            self._problem(None, "the file nests too deeply to be a data file")
             return None
         if root is None:
             self._problem(1, "the file is empty; a data file needs 'deck' and 'questions'")
@@ -246,7 +253,8 @@ class _DeckReader:
             value = str(node.value)
             bad = _UNSTORABLE.search(value)
             if bad is None:
-                return value
+                # Anki stores text in NFC; normalising here keeps every output equal.
+                return unicodedata.normalize("NFC", value)
             code = ord(bad.group())
             self._problem(node, f"'{key}' contains character U+{code:04X}, which cannot be stored")
             return None
@@ -343,6 +351,10 @@ class _DeckReader:
     def _problem(self, where: Node | int | None, message: str) -> None:
         line = _line(where) if isinstance(where, Node) else where
         self.problems.append(Problem(self.path, line, message))
+
+
+def _lines(fields: dict[str, Node]) -> dict[str, int]:
+    return {key: _line(node) for key, node in fields.items()}
 
 
 def _line(node: Node) -> int:

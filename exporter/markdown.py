@@ -79,6 +79,7 @@ class RenderedMarkdown:
 
     html: str
     blocks: tuple[Block, ...]
+    images: tuple[str, ...] = ()  # the targets of its images, as written
 
 
 def is_safe_link(url: str) -> bool:
@@ -102,7 +103,13 @@ def render_markdown(text: str) -> RenderedMarkdown:
     env: dict[str, object] = {}
     tokens = _PARSER.parse(text, env)
     html = _PARSER.renderer.render(tokens, _PARSER.options, env).rstrip("\n")
-    return RenderedMarkdown(html=html, blocks=_BlockCollector().collect(tokens))
+    images = tuple(
+        str(child.attrGet("src") or "")
+        for token in tokens
+        for child in token.children or []
+        if child.type == "image"
+    )
+    return RenderedMarkdown(html, _BlockCollector().collect(tokens), images)
 
 
 def render_texts(texts: Iterable[str]) -> dict[str, RenderedMarkdown]:

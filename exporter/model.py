@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+# The line of each field in its data file, for messages; not part of the content.
+Lines = Mapping[str, int]
+
+
+def _no_lines() -> Lines:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,7 @@ class Question:
     answer: str
     tags: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
+    lines: Lines = field(default_factory=_no_lines, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Theme:
     id: str
     title: str
     summary: str
+    lines: Lines = field(default_factory=_no_lines, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -39,13 +48,20 @@ class Deck:
     description: str = ""
     author: str = ""
     source: Path | None = None
+    lines: Lines = field(default_factory=_no_lines, compare=False, repr=False)
+
+    def markdown_fields(self) -> Iterator[tuple[str, int]]:
+        """Yield every Markdown text of the deck with the line of its field (0: unknown)."""
+        if self.description:
+            yield self.description, self.lines.get("description", 0)
+        for question in self.questions:
+            yield question.answer, question.lines.get("answer", 0)
+            for point in question.key_points:
+                yield point, question.lines.get("key_points", 0)
+        for theme in self.themes:
+            yield theme.summary, theme.lines.get("summary", 0)
 
     def markdown_texts(self) -> Iterator[str]:
         """Yield every Markdown text of the deck, each once per occurrence."""
-        if self.description:
-            yield self.description
-        for question in self.questions:
-            yield question.answer
-            yield from question.key_points
-        for theme in self.themes:
-            yield theme.summary
+        for text, _ in self.markdown_fields():
+            yield text
