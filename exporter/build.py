@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -13,7 +14,7 @@ from urllib.parse import unquote
 from exporter.anki import make_apkg, note_contents, note_type_digests
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.files import stage
-from exporter.load import load_decks
+from exporter.load import gc_paused, load_decks
 from exporter.markdown import RenderedMarkdown, render_texts
 from exporter.model import Deck
 from exporter.state import BuildPlan, NoteStatus, plan_build, read_state, state_to_json
@@ -69,8 +70,18 @@ def build(
     error leaves `out_dir` as it was. The state is written last: it describes
     outputs that exist.
     """
+    with gc_paused():  # the only cycles made are python-docx's, collected where made
+        try:
+            return _build(paths, out_dir, options)
+        finally:
+            gc.unfreeze()
+
+
+def _build(paths: Iterable[Path], out_dir: Path, options: BuildOptions) -> list[DeckReport]:
     decks = load_decks(paths)
     rendered_decks = [(deck, render_texts(deck.markdown_texts())) for deck in decks]
+    # What is loaded lives until the end: spare it the collections of python-docx's cycles.
+    gc.freeze()
     problems = [
         problem for deck, rendered in rendered_decks for problem in _image_problems(deck, rendered)
     ]

@@ -6,30 +6,49 @@ import io
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 # The earliest time a zip entry can carry: no build's clock leaks into the archive.
 ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
-    """Return a deflated zip of `entries` (name, data), in that order, with fixed metadata."""
+def zip_bytes(entries: Iterable[tuple[str, bytes | Iterable[bytes]]]) -> bytes:
+    """Return a deflated zip of `entries`, in that order, with fixed metadata.
+
+    An entry's data is bytes, or pieces of bytes written one after the other.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, ZIP_ENTRY_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            with archive.open(info, "w") as entry:
+                for piece in (data,) if isinstance(data, bytes) else data:
+                    entry.write(piece)
     return buffer.getvalue()
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite the zip archive `data` with the fixed metadata of `zip_bytes`."""
+def normalize_zip(
+    data: bytes, rewrite: Mapping[str, Callable[[bytes], Iterable[bytes]]] | None = None
+) -> bytes:
+    """Rewrite the zip archive `data` with the fixed metadata of `zip_bytes`.
+
+    `rewrite` maps an entry's name to a function giving its new content, in pieces,
+    from its old content.
+    """
+    rewrite = rewrite or {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    return zip_bytes(entries)
+        # One entry in memory at a time: a large handout's XML is tens of MB.
+        return zip_bytes(
+            (info.filename, rewrite.get(info.filename, _same)(archive.read(info)))
+            for info in archive.infolist()
+        )
+
+
+def _same(data: bytes) -> Iterable[bytes]:
+    return (data,)
 
 
 def stage(path: Path, data: bytes) -> Path:

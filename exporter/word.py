@@ -1,10 +1,21 @@
-"""Model → Word handout (.docx): title, numbered questions with their answers, themes table."""
+"""Model → Word handouts (.docx): title, contents, numbered questions, themes table.
+
+python-docx lays out the document (template, styles, page, tables, properties);
+paragraphs and runs are written as XML elements directly, because python-docx's
+per-paragraph and per-run API costs tens of microseconds a call and large decks
+have hundreds of thousands of runs. The body is serialised a question at a time
+and streamed into the saved file: as a tree it would take six times its size.
+"""
 
 from __future__ import annotations
 
+import gc
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
+from typing import Any
 
 import docx
 from docx.document import Document as DocumentObject
@@ -14,12 +25,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Inches, Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+from lxml import etree
 
 from exporter.files import normalize_zip
 from exporter.markdown import Block, CodeBlock, ListItem, RenderedMarkdown, Rule, Span, Table
@@ -35,11 +44,19 @@ HEADING_STYLES = ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in 
 THEME_COLUMN_SHARES = (0.3, 0.7)
 PRACTICE_LINES = 6
 HEADER_FILL = "E7E6E6"
-
 EMU_PER_TWIP = 635
 
-NewParagraph = Callable[[str | None], Paragraph]
+Element = Any  # an lxml element; lxml ships no type information
+NewParagraph = Callable[[str | None], Element]
 TableParent = DocumentObject | _Cell  # both have add_table(rows, cols)
+
+_BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
+_KEEP_NEXT = qn("w:keepNext")
+_R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
+_B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
+_VAL, _HYPERLINK, _ANCHOR, _REL_ID = qn("w:val"), qn("w:hyperlink"), qn("w:anchor"), qn("r:id")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
 
 
 def make_docx(
@@ -66,7 +83,23 @@ def make_docx(
     handout.set_properties(_utc(created), _utc(modified))
     buffer = io.BytesIO()
     handout.document.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    body = handout.finish()
+    # python-docx's package and parts refer to each other, so only the cyclic
+    # collector frees them: do it now, before more memory is needed.
+    del handout
+    gc.collect()
+    return normalize_zip(
+        buffer.getvalue(), {"word/document.xml": lambda xml: _with_body(xml, body)}
+    )
+
+
+def _with_body(document_xml: bytes, body: list[bytes]) -> Iterable[bytes]:
+    """The saved document.xml, whose body holds only its section properties, with
+    the streamed `body` put before them."""
+    end = document_xml.index(b"<w:sectPr")
+    yield document_xml[:end]
+    yield from body
+    yield document_xml[end:]
 
 
 def question_bookmark(number: int) -> str:
@@ -86,30 +119,34 @@ class _Handout:
         self.document = docx.Document()
         self._set_fonts()
         self._add_styles()
-        # Appending before a cached sectPr keeps writing linear; python-docx's own
-        # add_paragraph searches the whole body on every call.
-        self._section_properties = self.document.element.body.sectPr
+        self._namespaces = dict(self.document.element.nsmap)
+        self._body: list[bytes] = []
+        # A tree of its own, emptied at each flush: elements made inside python-docx's
+        # document slow down as that document's history grows.
+        self._chunk = etree.Element(_BODY, nsmap=self._namespaces)
         self._style_ids: dict[str, str] = {}
+        self._link_ids: dict[str, str] = {}
         self._bookmarks = 0
         self.text_width = self._set_up_page(*PAGE_SIZES[page_size])
 
     # Document parts ---------------------------------------------------------
 
     def write_title(self) -> None:
-        self._paragraph("Title").add_run(self.deck.title)
+        _text_run(self._paragraph("Title"), self.deck.title)
         subtitle = "Practice sheet" if self.practice else self.deck.subtitle
         if subtitle:
-            self._paragraph("Subtitle").add_run(subtitle)
+            _text_run(self._paragraph("Subtitle"), subtitle)
         if self.practice:
-            self._paragraph(None).add_run(
+            _text_run(
+                self._paragraph(None),
                 "Answer each question aloud as in the interview, then note the points you"
-                " want to make, or missed, on the lines below it."
+                " want to make, or missed, on the lines below it.",
             )
         elif self.deck.description:
             self._add_body_blocks(self.rendered[self.deck.description].blocks)
 
     def write_contents(self) -> None:
-        self._paragraph("TOC Heading").add_run("Contents")
+        _text_run(self._paragraph("TOC Heading"), "Contents")
         for number, question in enumerate(self.deck.questions, start=1):
             entry = self._paragraph("Contents Entry")
             _add_internal_link(entry, question_bookmark(number), f"{number}. {question.question}")
@@ -117,46 +154,53 @@ class _Handout:
             _add_internal_link(self._paragraph("Contents Entry"), "themes", "Themes")
 
     def write_questions(self) -> None:
-        self._paragraph("Heading 1").add_run("Questions")
+        _text_run(self._paragraph("Heading 1"), "Questions")
         for number, question in enumerate(self.deck.questions, start=1):
             self._question_heading(number, question.question)
             self._add_body_blocks(self.rendered[question.answer].blocks)
             if question.key_points:
-                label = self._paragraph("Label")
-                label.add_run("Key points")
+                _text_run(self._paragraph("Label"), "Key points")
                 for point in question.key_points:
                     self._add_key_point(self.rendered[point].blocks)
+            self._flush()
 
     def write_practice_questions(self) -> None:
-        self._paragraph("Heading 1").add_run("Questions")
+        _text_run(self._paragraph("Heading 1"), "Questions")
         for number, question in enumerate(self.deck.questions, start=1):
             self._question_heading(number, question.question)
             for line in range(PRACTICE_LINES):
-                ruled = self._paragraph("Ruled Line")
-                if line < PRACTICE_LINES - 1:  # a question and its lines stay on one page
-                    ruled.paragraph_format.keep_with_next = True
+                # A question and all its lines stay on one page.
+                self._paragraph("Ruled Line", keep_with_next=line < PRACTICE_LINES - 1)
+            self._flush()
 
     def write_themes(self) -> None:
         if not self.deck.themes:
             return
         heading = self._paragraph("Heading 1")
         self._bookmark(heading, "themes")
-        heading.add_run("Themes")
-        table = self.document.add_table(rows=1, cols=2)
-        table.style = self.document.styles["Table Grid"]
+        _text_run(heading, "Themes")
+        table = self._body_table(rows=1, columns=2)
         header = table.rows[0]
         _repeat_as_header(header)
         for cell, text in zip(header.cells, ("Theme", "What to say"), strict=True):
-            cell.paragraphs[0].add_run(text).bold = True
+            _text_run(cell.paragraphs[0]._p, text, bold=True)
             _shade(cell, HEADER_FILL)
         for theme in self.deck.themes:
-            title_cell, summary_cell = table.add_row().cells
-            title_cell.paragraphs[0].add_run(theme.title).bold = True
+            title_cell, summary_cell = table.add_row().cells  # type: ignore[no-untyped-call]
+            _text_run(title_cell.paragraphs[0]._p, theme.title, bold=True)
             self._add_blocks(
-                self.rendered[theme.summary].blocks, _cell_paragraphs(summary_cell), summary_cell
+                self.rendered[theme.summary].blocks,
+                self._cell_paragraphs(summary_cell),
+                summary_cell,
             )
         _set_widths(table, [int(self.text_width * share) for share in THEME_COLUMN_SHARES])
         _pad_cells(table)
+        self._place(table)
+
+    def finish(self) -> list[bytes]:
+        """The serialised body, to go before the section properties."""
+        self._flush()
+        return self._body
 
     def set_properties(self, created: datetime, modified: datetime) -> None:
         properties = self.document.core_properties
@@ -171,7 +215,7 @@ class _Handout:
         properties.created = created
         properties.modified = modified
 
-    # Building blocks ----------------------------------------------------------
+    # Styles and page ------------------------------------------------------------
 
     def _set_fonts(self) -> None:
         styles = self.document.styles
@@ -182,8 +226,9 @@ class _Handout:
 
     def _add_styles(self) -> None:
         styles = self.document.styles
+        normal = styles["Normal"]
         code = styles.add_style("Code Block", WD_STYLE_TYPE.PARAGRAPH)
-        code.base_style = styles["Normal"]
+        code.base_style = normal
         code.font.name = CODE_FONT
         code.font.size = Pt(9.5)
         code.paragraph_format.space_after = Pt(8)
@@ -195,18 +240,18 @@ class _Handout:
         hyperlink.font.underline = True
         hyperlink.font.color.theme_color = MSO_THEME_COLOR.HYPERLINK
         entry = styles.add_style("Contents Entry", WD_STYLE_TYPE.PARAGRAPH)
-        entry.base_style = styles["Normal"]
+        entry.base_style = normal
         entry.paragraph_format.space_after = Pt(3)
         entry.paragraph_format.left_indent = Inches(0.25)
         entry.paragraph_format.first_line_indent = Inches(-0.25)
         label = styles.add_style("Label", WD_STYLE_TYPE.PARAGRAPH)
-        label.base_style = styles["Normal"]
+        label.base_style = normal
         label.font.bold = True
         label.font.small_caps = True
         label.paragraph_format.space_after = Pt(2)
         label.paragraph_format.keep_with_next = True
         ruled = styles.add_style("Ruled Line", WD_STYLE_TYPE.PARAGRAPH)
-        ruled.base_style = styles["Normal"]
+        ruled.base_style = normal
         ruled.paragraph_format.space_after = Pt(0)
         ruled.paragraph_format.line_spacing = Pt(26)
         ruled.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -223,23 +268,10 @@ class _Handout:
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
-        _add_field(footer, "PAGE")
+        _add_field(footer._p, "PAGE")
         footer.add_run(" of ")
-        _add_field(footer, "NUMPAGES")
+        _add_field(footer._p, "NUMPAGES")
         return int(width - 2 * MARGIN)
-
-    def _question_heading(self, number: int, question: str) -> None:
-        heading = self._paragraph("Heading 2")
-        self._bookmark(heading, question_bookmark(number))
-        heading.add_run(f"{number}. {question}")
-
-    def _bookmark(self, paragraph: Paragraph, name: str) -> None:
-        """Put bookmark `name` at the start of `paragraph`, before its text is added."""
-        self._bookmarks += 1
-        bookmark_id = str(self._bookmarks)
-        start = OxmlElement("w:bookmarkStart", attrs={qn("w:id"): bookmark_id, qn("w:name"): name})
-        paragraph._p.append(start)
-        start.addnext(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): bookmark_id}))
 
     def _style_id(self, name: str) -> str:
         # Looking a style up by name scans every style: do it once per name.
@@ -247,18 +279,77 @@ class _Handout:
             self._style_ids[name] = self.document.styles[name].style_id
         return self._style_ids[name]
 
-    def _paragraph(self, style: str | None) -> Paragraph:
-        element = OxmlElement("w:p")
-        self._section_properties.addprevious(element)
-        paragraph = Paragraph(element, self.document._body)
-        if style:
-            element.style = self._style_id(style)
+    # Paragraphs and runs ----------------------------------------------------------
+
+    def _flush(self) -> None:
+        """Serialise what was written since the last flush, and let go of its tree."""
+        if len(self._chunk):
+            xml = etree.tostring(self._chunk, encoding="UTF-8")
+            # Only the children: the chunk's own tags carry the namespace declarations
+            # that would otherwise be repeated on every paragraph.
+            self._body.append(xml[xml.index(b">") + 1 : -len(b"</w:body>")])
+            del self._chunk[:]
+
+    def _paragraph(self, style: str | None, keep_with_next: bool = False) -> Element:
+        """A new paragraph at the end of the body."""
+        paragraph = etree.SubElement(self._chunk, _P)
+        self._format(paragraph, style, keep_with_next)
         return paragraph
+
+    def _body_table(self, rows: int, columns: int) -> DocxTable:
+        """A table made by python-docx; `_place` moves it into the body when it is done."""
+        table: DocxTable = self.document.add_table(rows=rows, cols=columns)
+        table.style = self.document.styles["Table Grid"]
+        return table
+
+    def _place(self, table: DocxTable) -> None:
+        self._chunk.append(table._tbl)
+
+    def _format(self, paragraph: Element, style: str | None, keep_with_next: bool = False) -> None:
+        """Give an empty paragraph its style, and keep-with-next, in schema order."""
+        if not (style or keep_with_next):
+            return
+        properties = paragraph.makeelement(_PPR)
+        paragraph.insert(0, properties)
+        if style:
+            etree.SubElement(properties, _PSTYLE).set(_VAL, self._style_id(style))
+        if keep_with_next:
+            etree.SubElement(properties, _KEEP_NEXT)
+
+    def _cell_paragraphs(self, cell: _Cell) -> NewParagraph:
+        """A paragraph source for a table cell: its empty first paragraph, then new ones."""
+        used_first = False
+
+        def new_paragraph(style: str | None) -> Element:
+            nonlocal used_first
+            if used_first:
+                paragraph = etree.SubElement(cell._tc, _P)
+            else:
+                paragraph = cell.paragraphs[0]._p
+                used_first = True
+            self._format(paragraph, style)
+            return paragraph
+
+        return new_paragraph
+
+    def _question_heading(self, number: int, question: str) -> None:
+        heading = self._paragraph("Heading 2")
+        self._bookmark(heading, question_bookmark(number))
+        _text_run(heading, f"{number}. {question}")
+
+    def _bookmark(self, paragraph: Element, name: str) -> None:
+        """Put bookmark `name` at the end of `paragraph`: call before adding its text."""
+        self._bookmarks += 1
+        bookmark_id = str(self._bookmarks)
+        start = etree.SubElement(paragraph, qn("w:bookmarkStart"))
+        start.set(qn("w:id"), bookmark_id)
+        start.set(qn("w:name"), name)
+        etree.SubElement(paragraph, qn("w:bookmarkEnd")).set(qn("w:id"), bookmark_id)
 
     def _add_key_point(self, blocks: Iterable[Block]) -> None:
         first = True
 
-        def new_paragraph(style: str | None) -> Paragraph:
+        def new_paragraph(style: str | None) -> Element:
             nonlocal first
             paragraph = self._paragraph("List Bullet" if first else "List Continue")
             first = False
@@ -276,13 +367,16 @@ class _Handout:
         for block in blocks:
             if isinstance(block, MarkdownParagraph):
                 paragraph = new_paragraph(self._block_style(block))
-                if block.list_item and block.list_item.ordered and not block.list_item.continues:
-                    self._number(paragraph, block.list_item, list_numbers)
+                item = block.list_item
+                if item and item.ordered and not item.continues:
+                    _set_number(paragraph, self._number_id(item, list_numbers))
                 self._add_spans(paragraph, block.spans)
             elif isinstance(block, CodeBlock):
-                new_paragraph("Code Block").add_run(block.text)
+                _text_run(new_paragraph("Code Block"), block.text)
             elif isinstance(block, Rule):
-                _add_bottom_border(new_paragraph(None)._p.get_or_add_pPr())
+                paragraph = new_paragraph(None)
+                properties = etree.SubElement(paragraph, _PPR)
+                _add_bottom_border(properties)
             elif isinstance(block, Table):
                 self._add_table(block, table_parent)
 
@@ -298,7 +392,7 @@ class _Handout:
             return "Quote"
         return None
 
-    def _number(self, paragraph: Paragraph, item: ListItem, list_numbers: dict[int, int]) -> None:
+    def _number_id(self, item: ListItem, list_numbers: dict[int, int]) -> int:
         """Give each Markdown numbered list its own Word numbering, starting at its start."""
         if item.list_number not in list_numbers:
             numbering = self.document.part.numbering_part.element
@@ -308,100 +402,122 @@ class _Handout:
             num = numbering.add_num(abstract_id)
             num.add_lvlOverride(ilvl=0).add_startOverride(item.start)
             list_numbers[item.list_number] = num.numId
-        properties = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-        properties.get_or_add_ilvl().val = 0
-        properties.get_or_add_numId().val = list_numbers[item.list_number]
+        return list_numbers[item.list_number]
 
     def _add_table(self, block: Table, parent: TableParent) -> None:
         if not block.rows:
             return
         columns = max(len(row) for row in block.rows)
-        table = parent.add_table(rows=0, cols=columns)
-        table.style = self.document.styles["Table Grid"]
+        if isinstance(parent, _Cell):
+            table = parent.add_table(rows=0, cols=columns)
+            table.style = self.document.styles["Table Grid"]
+        else:
+            table = self._body_table(rows=0, columns=columns)
         for row_number, row in enumerate(block.rows):
-            cells = table.add_row().cells
+            cells = table.add_row().cells  # type: ignore[no-untyped-call]
             for cell, spans in zip(cells, row, strict=False):
-                paragraph = cell.paragraphs[0]
-                self._add_spans(paragraph, spans)
-                if row_number == 0:
+                header = row_number == 0
+                self._add_spans(cell.paragraphs[0]._p, spans, bold=header)
+                if header:
                     _shade(cell, HEADER_FILL)
-                    for run in paragraph.runs:
-                        run.bold = True
         _repeat_as_header(table.rows[0])
         cell_width = parent.width if isinstance(parent, _Cell) else None
         available = int(cell_width or self.text_width)
         _set_widths(table, [available // columns] * columns)
         _pad_cells(table)
+        if not isinstance(parent, _Cell):
+            self._place(table)
 
-    def _add_spans(self, paragraph: Paragraph, spans: Iterable[Span]) -> None:
+    def _add_spans(self, paragraph: Element, spans: Iterable[Span], bold: bool = False) -> None:
         for span in spans:
-            container = paragraph._p
+            container = paragraph
+            style = self._style_id("Inline Code") if span.code else None
             if span.link:
-                relationship_id = paragraph.part.relate_to(
-                    span.link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
-                )
-                hyperlink = OxmlElement("w:hyperlink", attrs={qn("r:id"): relationship_id})
-                container.append(hyperlink)
-                container = hyperlink
-            element = OxmlElement("w:r")
-            container.append(element)
-            run = Run(element, paragraph)
-            run.text = span.text
-            if span.bold:
-                run.bold = True
-            if span.italic:
-                run.italic = True
-            if span.strike:
-                run.font.strike = True
-            if span.code:
-                element.style = self._style_id("Inline Code")
-            elif span.link:
-                element.style = self._style_id("Hyperlink")
+                container = etree.SubElement(paragraph, _HYPERLINK)
+                container.set(_REL_ID, self._link_id(span.link))
+                style = style or self._style_id("Hyperlink")
+            _text_run(
+                container,
+                span.text,
+                bold=bold or span.bold,
+                italic=span.italic,
+                strike=span.strike,
+                style_id=style,
+            )
+
+    def _link_id(self, url: str) -> str:
+        # python-docx looks for an existing relationship among all of them: cache.
+        if url not in self._link_ids:
+            part = self.document.part
+            self._link_ids[url] = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, True)
+        return self._link_ids[url]
 
     def _keywords(self) -> list[str]:
         tags = (tag for question in self.deck.questions for tag in question.tags)
         return list(dict.fromkeys([self.deck.id, *tags]))
 
 
+def _text_run(
+    container: Element,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    style_id: str | None = None,
+) -> None:
+    """Append a run of `text` to a paragraph or hyperlink; line breaks and tabs become
+    Word's own, and spaces at either end are kept."""
+    run = etree.SubElement(container, _R)
+    if style_id or bold or italic or strike:
+        properties = etree.SubElement(run, _RPR)
+        if style_id:
+            etree.SubElement(properties, _RSTYLE).set(_VAL, style_id)
+        if bold:
+            etree.SubElement(properties, _B)
+        if italic:
+            etree.SubElement(properties, _I)
+        if strike:
+            etree.SubElement(properties, _STRIKE)
+    for piece in (
+        _BREAK_OR_TAB.split(text) if ("\n" in text or "\t" in text or "\r" in text) else (text,)
+    ):
+        if piece == "\t":
+            etree.SubElement(run, _TAB)
+        elif piece in ("\n", "\r", "\r\n"):
+            etree.SubElement(run, _BR)
+        elif piece:
+            element = etree.SubElement(run, _T)
+            element.text = piece
+            if piece[0].isspace() or piece[-1].isspace():
+                element.set(_XML_SPACE, "preserve")
+
+
+def _set_number(paragraph: Element, number_id: int) -> None:
+    """Number a paragraph whose properties so far are its style (and keep-with-next)."""
+    numbering = etree.SubElement(paragraph.find(_PPR), qn("w:numPr"))
+    etree.SubElement(numbering, qn("w:ilvl")).set(_VAL, "0")
+    etree.SubElement(numbering, qn("w:numId")).set(_VAL, str(number_id))
+
+
 def _utc(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _cell_paragraphs(cell: _Cell) -> NewParagraph:
-    """A paragraph source for a table cell: its empty first paragraph, then new ones."""
-    used_first = False
-
-    def new_paragraph(style: str | None) -> Paragraph:
-        nonlocal used_first
-        paragraph: Paragraph = cell.add_paragraph() if used_first else cell.paragraphs[0]
-        used_first = True
-        if style:
-            paragraph.style = style
-        return paragraph
-
-    return new_paragraph
+def _add_field(paragraph: Element, instruction: str) -> None:
+    field = etree.SubElement(paragraph, qn("w:fldSimple"))
+    field.set(qn("w:instr"), instruction)
+    _text_run(field, "1")
 
 
-def _add_field(paragraph: Paragraph, instruction: str) -> None:
-    field = OxmlElement("w:fldSimple", attrs={qn("w:instr"): instruction})
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-
-
-def _add_internal_link(paragraph: Paragraph, bookmark: str, text: str) -> None:
+def _add_internal_link(paragraph: Element, bookmark: str, text: str) -> None:
     """Append `text` as a link to `bookmark` in this document."""
-    link = OxmlElement("w:hyperlink", attrs={qn("w:anchor"): bookmark, qn("w:history"): "1"})
-    element = OxmlElement("w:r")
-    link.append(element)
-    paragraph._p.append(link)
-    Run(element, paragraph).text = text
+    link = etree.SubElement(paragraph, _HYPERLINK)
+    link.set(_ANCHOR, bookmark)
+    link.set(qn("w:history"), "1")
+    _text_run(link, text)
 
 
-def _set_font_name(properties: BaseOxmlElement, name: str) -> None:
+def _set_font_name(properties: Element, name: str) -> None:
     """Name a font outright: theme fonts would win over an explicit name."""
     fonts = properties.find(qn("w:rFonts"))
     if fonts is None:
@@ -440,10 +556,10 @@ def _repeat_as_header(row: _Row) -> None:
 
 def _shade(cell: _Cell, fill: str) -> None:
     shading = OxmlElement("w:shd", attrs={qn("w:val"): "clear", qn("w:fill"): fill})
-    cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD_IN_TCPR)
+    _insert_in_order(cell._tc.get_or_add_tcPr(), shading, _AFTER_SHD_IN_TCPR)
 
 
-def _add_bottom_border(properties: BaseOxmlElement, color: str = "auto") -> None:
+def _add_bottom_border(properties: Element, color: str = "auto") -> None:
     """Draw a line under a paragraph; `properties` is its w:pPr (or a style's).
 
     Word groups neighbouring paragraphs with the same borders and draws only the
@@ -454,43 +570,29 @@ def _add_bottom_border(properties: BaseOxmlElement, color: str = "auto") -> None
         attributes = {"val": "single", "sz": "6", "space": "1", "color": color}
         line = OxmlElement(f"w:{side}", attrs={qn(f"w:{k}"): v for k, v in attributes.items()})
         borders.append(line)
-    properties.insert_element_before(borders, *_AFTER_PBDR_IN_PPR)
+    _insert_in_order(properties, borders, _AFTER_PBDR_IN_PPR)
+
+
+def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[str]) -> None:
+    """Insert `child` before the first child of `parent` the schema puts after it."""
+    for sibling in parent:
+        if sibling.tag in successors:
+            sibling.addprevious(child)
+            return
+    parent.append(child)
 
 
 # Children of w:pPr and w:tcPr that the schema puts after w:pBdr and w:shd: Word
 # rejects a document whose elements are out of order.
-_AFTER_PBDR_IN_PPR = tuple(
-    f"w:{tag}"
-    for tag in [
-        "shd",
-        "tabs",
-        "suppressAutoHyphens",
-        "kinsoku",
-        "wordWrap",
-        "overflowPunct",
-        "topLinePunct",
-        "autoSpaceDE",
-        "autoSpaceDN",
-        "bidi",
-        "adjustRightInd",
-        "snapToGrid",
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    ]
+_AFTER_PBDR_IN_PPR = frozenset(
+    qn(f"w:{tag}")
+    for tag in (
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
+        " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing"
+        " mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap"
+        " outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split()
 )
-_AFTER_SHD_IN_TCPR = tuple(
-    f"w:{tag}" for tag in ["noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+_AFTER_SHD_IN_TCPR = frozenset(
+    qn(f"w:{tag}") for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
 )
