@@ -6,7 +6,7 @@ import gc
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import unquote
@@ -61,8 +61,20 @@ class BuildOptions:
     forget_removed: bool = False
 
 
+# Told (step, done, total) as a build goes. Work is counted in questions, once per
+# step: rendering, the Anki deck, the handout and the practice handout.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    pass
+
+
 def build(
-    paths: Iterable[Path], out_dir: Path, options: BuildOptions = BuildOptions()
+    paths: Iterable[Path],
+    out_dir: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress = _no_progress,
 ) -> list[DeckReport]:
     """Build `<deck-id>.apkg`, `.docx`, `-practice.docx` and `.state.json` in `out_dir`.
 
@@ -72,14 +84,28 @@ def build(
     """
     with gc_paused():  # the only cycles made are python-docx's, collected where made
         try:
-            return _build(paths, out_dir, options)
+            return _build(paths, out_dir, options, progress)
         finally:
             gc.unfreeze()
 
 
-def _build(paths: Iterable[Path], out_dir: Path, options: BuildOptions) -> list[DeckReport]:
+def _build(
+    paths: Iterable[Path], out_dir: Path, options: BuildOptions, progress: Progress
+) -> list[DeckReport]:
     decks = load_decks(paths)
-    rendered_decks = [(deck, render_texts(deck.markdown_texts())) for deck in decks]
+    steps = 4 if options.practice else 3
+    total = steps * sum(len(deck.questions) for deck in decks)
+    done = 0
+
+    def advance(step: str, deck: Deck) -> None:
+        nonlocal done
+        done += len(deck.questions)
+        progress(step, done, total)
+
+    rendered_decks = []
+    for deck in decks:
+        rendered_decks.append((deck, render_texts(deck.markdown_texts())))
+        advance("Rendering", deck)
     # What is loaded lives until the end: spare it the collections of python-docx's cycles.
     gc.freeze()
     problems = [
@@ -92,7 +118,7 @@ def _build(paths: Iterable[Path], out_dir: Path, options: BuildOptions) -> list[
     reports: list[DeckReport] = []
     outputs: list[list[tuple[Path, bytes]]] = []
     for deck, rendered in rendered_decks:
-        report, files = _build_deck(deck, rendered, out_dir, now, options)
+        report, files = _build_deck(deck, rendered, out_dir, now, options, advance)
         reports.append(report)
         outputs.append(files)
     _write(out_dir, outputs)
@@ -131,6 +157,7 @@ def _build_deck(
     out_dir: Path,
     now: int,
     options: BuildOptions,
+    advance: Callable[[str, Deck], None],
 ) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
     state_path = out_dir / f"{deck.id}.state.json"
     plan = plan_build(
@@ -144,6 +171,7 @@ def _build_deck(
     )
     apkg = out_dir / f"{deck.id}.apkg"
     files = [(apkg, make_apkg(deck, rendered, plan))]
+    advance("Anki deck", deck)
     practice_modes = (False, True) if options.practice else (False,)
     for practice in practice_modes:
         name = f"{deck.id}-practice.docx" if practice else f"{deck.id}.docx"
@@ -151,6 +179,7 @@ def _build_deck(
             deck, rendered, plan.created, plan.modified, options.page_size, practice
         )
         files.append((out_dir / name, handout))
+        advance("Practice handout" if practice else "Handout", deck)
     files.append((state_path, state_to_json(plan.state)))
     report = DeckReport(deck.id, plan, apkg, tuple(path for path, _ in files[1:-1]))
     return report, files

@@ -1,17 +1,31 @@
-"""The `exporter` command line: checks options, runs a step, turns errors into messages."""
+"""The `exporter` command line: checks options, runs a step, turns errors into messages.
+
+Only click is imported up front: `exporter --help` must not pay for the libraries
+that build decks and handouts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from exporter import __version__
 
-DEFAULT_DATA = Path("data")
-PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from click._termui_impl import ProgressBar
+
+    from exporter.build import BuildOptions
+
+DEFAULT_DATA = "data"
+# About two seconds of work: smaller builds finish before a bar would be read.
+PROGRESS_FROM_QUESTIONS = 4000
+PATHS = click.argument("paths", nargs=-1, type=click.Path())
+Result = TypeVar("Result")
 
 
 @click.group(name="exporter", context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,10 +47,10 @@ def main() -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
+    type=click.Path(file_okay=True),
+    default="out",
     show_default=True,
-    help="Folder to write the deck and handout to.",
+    help="Folder to write the deck and handouts to.",
 )
 @click.option(
     "--page-size",
@@ -56,10 +70,18 @@ def main() -> None:
     is_flag=True,
     help="Stop carrying notes of removed questions (after deleting them in Anki).",
 )
+@click.option(
+    "--watch", is_flag=True, help="Keep running, and build again whenever a data file is saved."
+)
 def build(
-    paths: tuple[Path, ...], out_dir: Path, page_size: str, practice: bool, forget_removed: bool
+    paths: tuple[str, ...],
+    out_dir: str,
+    page_size: str,
+    practice: bool,
+    forget_removed: bool,
+    watch: bool,
 ) -> None:
-    """Write an Anki deck (.apkg) and a Word handout (.docx) per deck.
+    """Write an Anki deck (.apkg) and Word handouts (.docx) for every deck in PATHS.
 
     PATHS are data files or folders of them (default: data/). Nothing is
     written when any data file has a mistake; each is reported as file:line.
@@ -71,22 +93,87 @@ def build(
     Example:
       exporter build
       exporter build data/anthropic-culture-fit.yaml --out ~/Desktop/prep --page-size a4
+      exporter build --watch
     """
+    from pathlib import Path
+
     from exporter.build import BuildOptions
+
+    data = [Path(path) for path in paths or (DEFAULT_DATA,)]
+    options = BuildOptions(page_size.lower(), practice, forget_removed)
+    if not watch:
+        _build_and_report(data, Path(out_dir), options, exit_on_error=True)
+        return
+    _build_and_report(data, Path(out_dir), options, exit_on_error=False)
+    _watch(data, lambda: _build_and_report(data, Path(out_dir), options, exit_on_error=False))
+
+
+def _build_and_report(
+    data: Sequence[Path], out_dir: Path, options: BuildOptions, exit_on_error: bool
+) -> None:
     from exporter.build import build as build_outputs
 
-    with _errors_reported():
-        options = BuildOptions(page_size.lower(), practice, forget_removed)
-        reports = build_outputs(paths or (DEFAULT_DATA,), out_dir, options)
-    for report in reports:
+    progress = _ProgressBar()
+    try:
+        reports = _reporting_errors(
+            lambda: build_outputs(data, out_dir, options, progress), exit_on_error
+        )
+    finally:
+        progress.close()
+    for report in reports or ():
         for warning in report.plan.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)
         click.echo(report.summary())
 
 
+def _watch(data: Sequence[Path], rebuild: Callable[[], None]) -> None:
+    """Run `rebuild` each time a data file under `data` is saved, until Ctrl-C."""
+    from pathlib import Path
+
+    from watchfiles import watch
+
+    from exporter.load import DATA_SUFFIXES
+
+    # Editors often save by replacing the file: watch the folders that hold the files.
+    folders = {path if path.is_dir() else path.parent for path in data}
+    files = {path.resolve() for path in data if not path.is_dir()}
+
+    def is_data(_: object, changed: str) -> bool:
+        path = Path(changed).resolve()
+        return path.suffix in DATA_SUFFIXES and (
+            not files or path in files or path.parent in folders
+        )
+
+    click.echo(f"watching {', '.join(sorted(map(str, folders)))} (Ctrl-C to stop)", err=True)
+    for _ in watch(*folders, watch_filter=is_data, debounce=200, step=50, raise_interrupt=False):
+        rebuild()
+
+
+class _ProgressBar:
+    """Build progress on stderr, for builds large enough to wait for, on a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: ProgressBar[int] | None = None
+        self._shown = 0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self._bar is None:
+            steps = 4  # per question: rendering, Anki deck, handout, practice handout
+            if total < PROGRESS_FROM_QUESTIONS * steps or not sys.stderr.isatty():
+                return
+            self._bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+        self._bar.label = step
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.render_finish()
+
+
 @main.command()
 @PATHS
-def check(paths: tuple[Path, ...]) -> None:
+def check(paths: tuple[str, ...]) -> None:
     """Validate the data files in PATHS without writing anything.
 
     PATHS are data files or folders of them (default: data/). Every mistake is
@@ -97,11 +184,12 @@ def check(paths: tuple[Path, ...]) -> None:
       exporter check
       exporter check data/anthropic-culture-fit.yaml
     """
+    from pathlib import Path
+
     from exporter.load import load_decks
 
-    with _errors_reported():
-        decks = load_decks(paths or (DEFAULT_DATA,))
-    for deck in decks:
+    decks = _reporting_errors(lambda: load_decks(Path(path) for path in paths or (DEFAULT_DATA,)))
+    for deck in decks or ():
         click.echo(
             f"{deck.source}: deck '{deck.id}' is valid:"
             f" {len(deck.questions)} questions, {len(deck.themes)} themes"
@@ -109,11 +197,11 @@ def check(paths: tuple[Path, ...]) -> None:
 
 
 @main.command("import")
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(dir_okay=False),
     help="Data file to write.  [default: data/<deck-id>.yaml]",
 )
 @click.option("--deck-id", help="Id of the new deck.  [default: from the document's title]")
@@ -125,7 +213,7 @@ def check(paths: tuple[Path, ...]) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the data file if it exists.")
 def import_(
-    source: Path, output: Path | None, deck_id: str | None, encoding: str, force: bool
+    source: str, output: str | None, deck_id: str | None, encoding: str, force: bool
 ) -> None:
     """Turn a chat-style Markdown Q&A document into a data file.
 
@@ -140,23 +228,32 @@ def import_(
       exporter import interview-guide.md
       exporter build
     """
+    from pathlib import Path
+
     from exporter.importer import import_document
 
-    with _errors_reported():
-        result = import_document(source, output, deck_id, encoding, force)
+    result = _reporting_errors(
+        lambda: import_document(
+            Path(source), Path(output) if output else None, deck_id, encoding, force
+        )
+    )
+    if result is None:
+        return
     for warning in result.warnings:
         click.echo(warning, err=True)
     click.echo(f"wrote {result.path}: {result.questions} questions, {result.themes} themes")
 
 
-@contextmanager
-def _errors_reported() -> Iterator[None]:
-    """Print an ExporterError on stderr, one line per problem, and exit with code 1."""
+def _reporting_errors(step: Callable[[], Result], exit_on_error: bool = True) -> Result | None:
+    """Run `step`; print an ExporterError on stderr, one line per problem, and exit
+    with code 1 (or, when not `exit_on_error`, return None)."""
     from exporter.errors import ExporterError
 
     try:
-        yield
+        return step()
     except ExporterError as error:
         for line in str(error).splitlines():
             click.echo(line, err=True)
-        raise click.exceptions.Exit(1) from None
+        if exit_on_error:
+            raise click.exceptions.Exit(1) from None
+        return None

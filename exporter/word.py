@@ -9,6 +9,7 @@ and streamed into the saved file: as a tree it would take six times its size.
 
 from __future__ import annotations
 
+import copy
 import gc
 import io
 import re
@@ -19,13 +20,11 @@ from typing import Any
 
 import docx
 from docx.document import Document as DocumentObject
-from docx.enum.dml import MSO_THEME_COLOR
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Length, Mm, Pt
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Inches, Length, Mm
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from lxml import etree
@@ -41,6 +40,7 @@ MARGIN = Inches(1)
 # so a page breaks at the same line in Word and in LibreOffice.
 BODY_FONT, HEADING_FONT, CODE_FONT = "Cambria", "Calibri", "Courier New"
 HEADING_STYLES = ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in range(1, 10)))
+_HEADING_STYLE_NAMES = {name.lower() for name in HEADING_STYLES}
 THEME_COLUMN_SHARES = (0.3, 0.7)
 PRACTICE_LINES = 6
 HEADER_FILL = "E7E6E6"
@@ -55,6 +55,7 @@ _KEEP_NEXT = qn("w:keepNext")
 _R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
 _B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
 _VAL, _HYPERLINK, _ANCHOR, _REL_ID = qn("w:val"), qn("w:hyperlink"), qn("w:anchor"), qn("r:id")
+_TEMPLATE_EXTRAS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
 
@@ -117,8 +118,8 @@ class _Handout:
         self.rendered = rendered
         self.practice = practice
         self.document = docx.Document()
-        self._set_fonts()
-        self._add_styles()
+        _drop_template_extras(self.document)
+        self._set_styles()
         self._namespaces = dict(self.document.element.nsmap)
         self._body: list[bytes] = []
         # A tree of its own, emptied at each flush: elements made inside python-docx's
@@ -217,45 +218,17 @@ class _Handout:
 
     # Styles and page ------------------------------------------------------------
 
-    def _set_fonts(self) -> None:
-        styles = self.document.styles
-        defaults = styles.element.find(qn("w:docDefaults"))
+    def _set_styles(self) -> None:
+        """Name the fonts outright and add the handout's own styles."""
+        styles = self.document.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
         _set_font_name(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), BODY_FONT)
-        for name in HEADING_STYLES:
-            _set_font_name(styles[name].element.get_or_add_rPr(), HEADING_FONT)
-
-    def _add_styles(self) -> None:
-        styles = self.document.styles
-        normal = styles["Normal"]
-        code = styles.add_style("Code Block", WD_STYLE_TYPE.PARAGRAPH)
-        code.base_style = normal
-        code.font.name = CODE_FONT
-        code.font.size = Pt(9.5)
-        code.paragraph_format.space_after = Pt(8)
-        code.paragraph_format.left_indent = Inches(0.25)
-        code.paragraph_format.line_spacing = 1.0
-        inline_code = styles.add_style("Inline Code", WD_STYLE_TYPE.CHARACTER)
-        inline_code.font.name = CODE_FONT
-        hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        hyperlink.font.underline = True
-        hyperlink.font.color.theme_color = MSO_THEME_COLOR.HYPERLINK
-        entry = styles.add_style("Contents Entry", WD_STYLE_TYPE.PARAGRAPH)
-        entry.base_style = normal
-        entry.paragraph_format.space_after = Pt(3)
-        entry.paragraph_format.left_indent = Inches(0.25)
-        entry.paragraph_format.first_line_indent = Inches(-0.25)
-        label = styles.add_style("Label", WD_STYLE_TYPE.PARAGRAPH)
-        label.base_style = normal
-        label.font.bold = True
-        label.font.small_caps = True
-        label.paragraph_format.space_after = Pt(2)
-        label.paragraph_format.keep_with_next = True
-        ruled = styles.add_style("Ruled Line", WD_STYLE_TYPE.PARAGRAPH)
-        ruled.base_style = normal
-        ruled.paragraph_format.space_after = Pt(0)
-        ruled.paragraph_format.line_spacing = Pt(26)
-        ruled.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        _add_bottom_border(ruled.element.get_or_add_pPr(), color="A6A6A6")
+        for style in styles.findall(qn("w:style")):
+            # Built-in styles are stored under lowercase names ("heading 1").
+            if (style.name_val or "").lower() in _HEADING_STYLE_NAMES:
+                _set_font_name(style.get_or_add_rPr(), HEADING_FONT)
+        for style in _CUSTOM_STYLES:
+            styles.append(copy.deepcopy(style))
 
     def _set_up_page(self, width: Length, height: Length) -> int:
         """Set the page and its header and footer; return the text width in EMU."""
@@ -457,6 +430,16 @@ class _Handout:
         return list(dict.fromkeys([self.deck.id, *tags]))
 
 
+def _drop_template_extras(document: DocumentObject) -> None:
+    """Leave out the parts of python-docx's template that describe the template, not
+    the handout: a thumbnail of an empty page, Word 2010's second copy of every style
+    and a sample data store. They are also most of the work of saving."""
+    for relationships in (document.part.rels, document.part.package.rels):
+        for rel_id, relationship in list(relationships.items()):
+            if relationship.reltype.endswith(_TEMPLATE_EXTRAS):
+                relationships.pop(rel_id)
+
+
 def _text_run(
     container: Element,
     text: str,
@@ -581,6 +564,42 @@ def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[st
             return
     parent.append(child)
 
+
+# The handout's own styles, written once here rather than built through python-docx's
+# style API, which looks every name up among all the template's styles.
+_CUSTOM_STYLES = parse_xml(
+    f"""<w:styles {nsdecls("w")}>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="CodeBlock">
+<w:name w:val="Code Block"/><w:basedOn w:val="Normal"/>
+<w:pPr><w:spacing w:after="160" w:line="240" w:lineRule="auto"/><w:ind w:left="360"/></w:pPr>
+<w:rPr><w:rFonts w:ascii="{CODE_FONT}" w:hAnsi="{CODE_FONT}" w:cs="{CODE_FONT}"/>
+<w:sz w:val="19"/></w:rPr>
+</w:style>
+<w:style w:type="character" w:customStyle="1" w:styleId="InlineCode">
+<w:name w:val="Inline Code"/>
+<w:rPr><w:rFonts w:ascii="{CODE_FONT}" w:hAnsi="{CODE_FONT}" w:cs="{CODE_FONT}"/></w:rPr>
+</w:style>
+<w:style w:type="character" w:styleId="Hyperlink">
+<w:name w:val="Hyperlink"/>
+<w:rPr><w:color w:val="0563C1" w:themeColor="hyperlink"/><w:u w:val="single"/></w:rPr>
+</w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="ContentsEntry">
+<w:name w:val="Contents Entry"/><w:basedOn w:val="Normal"/>
+<w:pPr><w:spacing w:after="60"/><w:ind w:left="360" w:hanging="360"/></w:pPr>
+</w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Label">
+<w:name w:val="Label"/><w:basedOn w:val="Normal"/>
+<w:pPr><w:keepNext/><w:spacing w:after="40"/></w:pPr><w:rPr><w:b/><w:smallCaps/></w:rPr>
+</w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="RuledLine">
+<w:name w:val="Ruled Line"/><w:basedOn w:val="Normal"/>
+<w:pPr><w:pBdr>
+<w:bottom w:val="single" w:sz="6" w:space="1" w:color="A6A6A6"/>
+<w:between w:val="single" w:sz="6" w:space="1" w:color="A6A6A6"/>
+</w:pBdr><w:spacing w:after="0" w:line="520" w:lineRule="exact"/></w:pPr>
+</w:style>
+</w:styles>""".replace("\n", "")
+)
 
 # Children of w:pPr and w:tcPr that the schema puts after w:pBdr and w:shd: Word
 # rejects a document whose elements are out of order.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
@@ -245,3 +246,13 @@ def test_practice_handout_has_questions_with_ruled_lines_and_no_answers(
     [themes] = practice.tables
     assert [row.cells[0].text for row in themes.rows[1:]] == [t.title for t in deck.themes]
     assert practice.core_properties.title == "Culture Fit Q&A for Anthropic (practice)"
+
+
+def test_no_leftovers_of_the_template(shipped_build: Path) -> None:
+    for name in ("anthropic-culture-fit.docx", "anthropic-culture-fit-practice.docx"):
+        with zipfile.ZipFile(shipped_build / name) as package:
+            names = package.namelist()
+            content_types = package.read("[Content_Types].xml").decode()
+        assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n]
+        assert not [n for n in names if n.startswith("customXml/")]
+        assert "thumbnail" not in content_types
