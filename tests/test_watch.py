@@ -1,0 +1,117 @@
+"""`exporter build --watch` and the progress of long builds."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from support import MINIMAL_DECK, write_data
+
+from exporter import cli
+from exporter.build import build
+
+WAIT = 60  # seconds; a generous bound for a slow machine, not a measurement
+
+
+class Lines:
+    """Lines a process writes to one stream, collected by a thread as they come."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.stream = stream
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Once the process has ended: read to the end, then close the stream."""
+        self.thread.join(timeout=WAIT)
+        self.stream.close()
+
+    def _read(self, stream: io.TextIOBase) -> None:
+        for line in stream:
+            self.queue.put(line.rstrip("\n"))
+
+    def next(self, timeout: float = WAIT) -> str:
+        return self.queue.get(timeout=timeout)
+
+
+def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: Path) -> None:
+    data = write_data(tmp_path / "data", MINIMAL_DECK)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exporter", "build", "data", "--out", "out", "--watch"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    stdout, stderr = Lines(process.stdout), Lines(process.stderr)
+    try:
+        assert stdout.next().startswith("demo: 1 new → out/demo.apkg")
+        assert stderr.next() == "watching data (Ctrl-C to stop)"
+
+        def save_until_built(text: str, out: Lines) -> str:
+            # The watcher starts just after its message: save again until it sees one.
+            for _ in range(WAIT):
+                data.write_text(text, encoding="utf-8")
+                try:
+                    return out.next(timeout=1)
+                except queue.Empty:
+                    continue
+            raise AssertionError("no rebuild")
+
+        edited = MINIMAL_DECK.replace("The *first* answer.", "An edited answer.")
+        assert save_until_built(edited, stdout).startswith("demo: 1 updated → out/demo.apkg")
+        broken = edited.replace("title: Demo Deck", "title: [oops")
+        assert save_until_built(broken, stderr).startswith("data/deck.yaml:")
+        assert process.poll() is None  # still watching
+        fixed = edited.replace("An edited answer.", "Edited again.")
+        assert save_until_built(fixed, stdout).startswith("demo: 1 updated → out/demo.apkg")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        stdout.close()
+        stderr.close()
+    assert process.returncode == 0
+
+
+def test_build_reports_progress_for_every_step(tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK + "  - id: second\n    question: Q?\n    answer: A.\n")
+    seen: list[tuple[str, int, int]] = []
+    build([data], tmp_path / "out", progress=lambda *step: seen.append(step))
+    assert seen == [
+        ("Rendering", 2, 8),
+        ("Anki deck", 4, 8),
+        ("Handout", 6, 8),
+        ("Practice handout", 8, 8),
+    ]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("terminal", "total", "shown"), [(True, 16000, True), (False, 16000, False), (True, 400, False)]
+)
+def test_progress_bar_only_for_large_builds_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool, total: int, shown: bool
+) -> None:
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(cli.sys, "stderr", stderr)
+    bar = cli._ProgressBar()
+    bar("Rendering", total // 4, total)
+    bar("Handout", total, total)
+    bar.close()
+    assert ("Handout" in stderr.getvalue()) == shown
+    assert ("100%" in stderr.getvalue()) == shown
