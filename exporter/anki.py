@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exporter.files import zip_bytes
-from exporter.markdown import RenderedMarkdown
+from exporter.images import Media
+from exporter.markdown import RenderedMarkdown, with_image_names
 from exporter.model import Deck
 from exporter.state import BuildPlan, NoteContent, NoteKind, digest
 
@@ -155,22 +156,32 @@ def note_type_digests() -> dict[str, str]:
     return {str(note_type.id): note_type.digest() for note_type in NOTE_TYPES.values()}
 
 
-def note_contents(deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> list[NoteContent]:
-    """The fields and tags of every note of `deck`, in data order: questions, then themes."""
+def note_contents(
+    deck: Deck, rendered: Mapping[str, RenderedMarkdown], media: Mapping[str, Media]
+) -> list[NoteContent]:
+    """The fields and tags of every note of `deck`, in data order: questions, then themes.
+
+    Images refer to the media names in `media` (by the targets written in the data).
+    """
+    names = {target: item.name for target, item in media.items()}
+
+    def html_of(text: str) -> str:
+        return with_image_names(rendered[text].html, names)
+
     notes = []
     fields: tuple[str, ...]
     for question in deck.questions:
-        key_points = "".join(f"<li>{rendered[point].html}</li>" for point in question.key_points)
+        key_points = "".join(f"<li>{html_of(point)}</li>" for point in question.key_points)
         fields = (
             html.escape(question.question, quote=False),
-            rendered[question.answer].html,
+            html_of(question.answer),
             f"<ul>{key_points}</ul>" if key_points else "",
         )
         guid = genanki.guid_for(deck.id, question.id)
         tags = (*question.tags, deck.id)
         notes.append(NoteContent(guid, "question", question.id, _defused(fields), tags))
     for theme in deck.themes:
-        fields = _defused((html.escape(theme.title, quote=False), rendered[theme.summary].html))
+        fields = _defused((html.escape(theme.title, quote=False), html_of(theme.summary)))
         guid = genanki.guid_for(deck.id, theme.id)
         notes.append(NoteContent(guid, "theme", theme.id, fields, (deck.id,)))
     return notes
@@ -185,9 +196,18 @@ def _defused(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_ANKI_COMMAND.sub("&#91;", value) for value in fields)
 
 
-def make_apkg(deck: Deck, rendered: Mapping[str, RenderedMarkdown], plan: BuildPlan) -> bytes:
-    """Return the .apkg of `deck` holding the notes of `plan`, each with its own mod time."""
-    description = rendered[deck.description].html if deck.description else ""
+def make_apkg(
+    deck: Deck,
+    rendered: Mapping[str, RenderedMarkdown],
+    plan: BuildPlan,
+    media: Mapping[str, Media] | None = None,
+) -> bytes:
+    """Return the .apkg of `deck` holding the notes of `plan`, each with its own mod time,
+    and the image files of `media`."""
+    names = {target: item.name for target, item in (media or {}).items()}
+    description = (
+        with_image_names(rendered[deck.description].html, names) if deck.description else ""
+    )
     decks: dict[NoteKind, genanki.Deck] = {
         "question": genanki.Deck(stable_id("deck", deck.id), deck.title, description=description),
         "theme": genanki.Deck(stable_id("deck", deck.id, "themes"), themes_deck_name(deck)),
@@ -215,7 +235,11 @@ def make_apkg(deck: Deck, rendered: Mapping[str, RenderedMarkdown], plan: BuildP
         database = connection.serialize()
     finally:
         connection.close()
-    return zip_bytes([("collection.anki2", database), ("media", b"{}")])
+    files = sorted({item.name: item.data for item in (media or {}).values()}.items())
+    index = {str(number): name for number, (name, _) in enumerate(files)}
+    entries = [("collection.anki2", database), ("media", json.dumps(index).encode())]
+    entries += [(str(number), data) for number, (_, data) in enumerate(files)]
+    return zip_bytes(entries)
 
 
 def _set_mod_times(connection: sqlite3.Connection, plan: BuildPlan) -> None:

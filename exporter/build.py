@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath
-from urllib.parse import unquote
+from pathlib import Path
 
 from exporter.anki import make_apkg, note_contents, note_type_digests
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.files import stage
+from exporter.images import Media, collect_media
 from exporter.load import gc_paused, load_decks
 from exporter.markdown import RenderedMarkdown, render_texts
 from exporter.model import Deck
@@ -108,9 +107,11 @@ def _build(
         advance("Rendering", deck)
     # What is loaded lives until the end: spare it the collections of python-docx's cycles.
     gc.freeze()
-    problems = [
-        problem for deck, rendered in rendered_decks for problem in _image_problems(deck, rendered)
-    ]
+    media_of: dict[str, dict[str, Media]] = {}
+    problems: list[Problem] = []
+    for deck, rendered in rendered_decks:
+        media_of[deck.id], deck_problems = collect_media(deck, rendered)
+        problems += deck_problems
     if problems:
         raise DataError(problems)
     _check_out_dir(out_dir)
@@ -118,42 +119,18 @@ def _build(
     reports: list[DeckReport] = []
     outputs: list[list[tuple[Path, bytes]]] = []
     for deck, rendered in rendered_decks:
-        report, files = _build_deck(deck, rendered, out_dir, now, options, advance)
+        media = media_of[deck.id]
+        report, files = _build_deck(deck, rendered, media, out_dir, now, options, advance)
         reports.append(report)
         outputs.append(files)
     _write(out_dir, outputs)
     return reports
 
 
-def _image_problems(deck: Deck, rendered: Mapping[str, RenderedMarkdown]) -> list[Problem]:
-    """Images must be files inside the deck's data folder: a data file is no licence
-    to read the rest of the disk."""
-    if deck.source is None:
-        return []
-    folder = deck.source.parent.resolve()
-    problems = []
-    for text, line in deck.markdown_fields():
-        for target in rendered[text].images:
-            path = unquote(target.split("?", 1)[0].split("#", 1)[0])
-            if _has_scheme(target):
-                continue
-            resolved = (folder / path).resolve()
-            if PurePath(path).is_absolute() or not resolved.is_relative_to(folder):
-                problems.append(
-                    Problem(
-                        deck.source, line or None, f"image '{target}' is outside the data folder"
-                    )
-                )
-    return problems
-
-
-def _has_scheme(target: str) -> bool:
-    return re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) is not None
-
-
 def _build_deck(
     deck: Deck,
     rendered: Mapping[str, RenderedMarkdown],
+    media: Mapping[str, Media],
     out_dir: Path,
     now: int,
     options: BuildOptions,
@@ -163,20 +140,20 @@ def _build_deck(
     plan = plan_build(
         title=deck.title,
         metadata=[deck.title, deck.subtitle, deck.description, deck.author],
-        notes=note_contents(deck, rendered),
+        notes=note_contents(deck, rendered, media),
         note_type_digests=note_type_digests(),
         previous=read_state(state_path),
         now=now,
         forget_removed=options.forget_removed,
     )
     apkg = out_dir / f"{deck.id}.apkg"
-    files = [(apkg, make_apkg(deck, rendered, plan))]
+    files = [(apkg, make_apkg(deck, rendered, plan, media))]
     advance("Anki deck", deck)
     practice_modes = (False, True) if options.practice else (False,)
     for practice in practice_modes:
         name = f"{deck.id}-practice.docx" if practice else f"{deck.id}.docx"
         handout = make_docx(
-            deck, rendered, plan.created, plan.modified, options.page_size, practice
+            deck, rendered, plan.created, plan.modified, options.page_size, practice, media
         )
         files.append((out_dir / name, handout))
         advance("Practice handout" if practice else "Handout", deck)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -23,6 +24,7 @@ class Span:
     strike: bool = False
     code: bool = False
     link: str | None = None
+    image: str | None = None  # the target of an inline image; `text` is its alt text
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ def render_markdown(text: str) -> RenderedMarkdown:
         if child.type == "image"
     )
     return RenderedMarkdown(html, _BlockCollector().collect(tokens), images)
+
+
+def with_image_names(html: str, names: Mapping[str, str]) -> str:
+    """`html` with each image target (as the parser gave it) replaced by its name."""
+    for target, name in names.items():
+        html = html.replace(f'src="{escapeHtml(target)}"', f'src="{escapeHtml(name)}"')
+    return html
 
 
 def render_texts(texts: Iterable[str]) -> dict[str, RenderedMarkdown]:
@@ -210,7 +219,7 @@ def inline_spans(children: Sequence[Token]) -> tuple[Span, ...]:
         elif kind == "hardbreak":
             add("\n")
         elif kind == "image":
-            add(child.content)
+            spans.append(Span(child.content, image=str(child.attrGet("src") or "")))
         elif kind in ("strong_open", "strong_close"):
             bold += 1 if kind.endswith("open") else -1
         elif kind in ("em_open", "em_close"):
@@ -224,5 +233,5 @@ def inline_spans(children: Sequence[Token]) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def _formatting(span: Span) -> tuple[bool, bool, bool, bool, str | None]:
-    return span.bold, span.italic, span.strike, span.code, span.link
+def _formatting(span: Span) -> tuple[bool, bool, bool, bool, str | None, str | None]:
+    return span.bold, span.italic, span.strike, span.code, span.link, span.image

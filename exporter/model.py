@@ -50,18 +50,19 @@ class Deck:
     source: Path | None = None
     lines: Lines = field(default_factory=_no_lines, compare=False, repr=False)
 
-    def markdown_fields(self) -> Iterator[tuple[str, int]]:
-        """Yield every Markdown text of the deck with the line of its field (0: unknown)."""
+    def markdown_fields(self) -> Iterator[tuple[str, str, int]]:
+        """Yield every Markdown text of the deck as (field name, text, line of the field;
+        0 when unknown)."""
         if self.description:
-            yield self.description, self.lines.get("description", 0)
+            yield "description", self.description, self.lines.get("description", 0)
         for question in self.questions:
-            yield question.answer, question.lines.get("answer", 0)
+            yield "answer", question.answer, question.lines.get("answer", 0)
             for point in question.key_points:
-                yield point, question.lines.get("key_points", 0)
+                yield "key_points", point, question.lines.get("key_points", 0)
         for theme in self.themes:
-            yield theme.summary, theme.lines.get("summary", 0)
+            yield "summary", theme.summary, theme.lines.get("summary", 0)
 
     def markdown_texts(self) -> Iterator[str]:
         """Yield every Markdown text of the deck, each once per occurrence."""
-        for text, _ in self.markdown_fields():
+        for _, text, _ in self.markdown_fields():
             yield text

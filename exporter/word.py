@@ -21,6 +21,7 @@ from typing import Any
 import docx
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -30,6 +31,7 @@ from docx.table import _Cell, _Row
 from lxml import etree
 
 from exporter.files import normalize_zip
+from exporter.images import Media
 from exporter.markdown import Block, CodeBlock, ListItem, RenderedMarkdown, Rule, Span, Table
 from exporter.markdown import Paragraph as MarkdownParagraph
 from exporter.model import Deck
@@ -67,13 +69,15 @@ def make_docx(
     modified: int,
     page_size: str = "letter",
     practice: bool = False,
+    media: Mapping[str, Media] | None = None,
 ) -> bytes:
     """Return the handout of `deck`; `rendered` holds the blocks of every Markdown text.
 
     `created` and `modified` (Unix seconds) become the document's dates; `page_size`
     is a key of PAGE_SIZES. A `practice` handout has ruled space instead of answers.
+    `media` holds the images of the Markdown by their targets.
     """
-    handout = _Handout(deck, rendered, page_size, practice)
+    handout = _Handout(deck, rendered, page_size, practice, media or {})
     handout.write_title()
     if practice:
         handout.write_practice_questions()
@@ -112,11 +116,18 @@ class _Handout:
     """One document being written; paragraphs are appended in reading order."""
 
     def __init__(
-        self, deck: Deck, rendered: Mapping[str, RenderedMarkdown], page_size: str, practice: bool
+        self,
+        deck: Deck,
+        rendered: Mapping[str, RenderedMarkdown],
+        page_size: str,
+        practice: bool,
+        media: Mapping[str, Media],
     ) -> None:
         self.deck = deck
         self.rendered = rendered
         self.practice = practice
+        self.media = media
+        self._pictures = 0
         self.document = docx.Document()
         _drop_template_extras(self.document)
         self._set_styles()
@@ -403,6 +414,9 @@ class _Handout:
 
     def _add_spans(self, paragraph: Element, spans: Iterable[Span], bold: bool = False) -> None:
         for span in spans:
+            if span.image is not None:
+                self._add_picture(paragraph, self.media[span.image], span.text)
+                continue
             container = paragraph
             style = self._style_id("Inline Code") if span.code else None
             if span.link:
@@ -417,6 +431,19 @@ class _Handout:
                 strike=span.strike,
                 style_id=style,
             )
+
+    def _add_picture(self, paragraph: Element, media: Media, description: str) -> None:
+        """An inline picture, at most as wide as the text, described by its alt text."""
+        native_width = DocxImage.from_blob(media.data).width
+        width = min(native_width, self.text_width)
+        inline = self.document.part.new_pic_inline(io.BytesIO(media.data), width=width)
+        # python-docx numbers pictures by searching the document, which holds none of
+        # the streamed body: number them here so that each id is unique.
+        self._pictures += 1
+        inline.docPr.set("id", str(self._pictures))
+        inline.docPr.set("descr", description)
+        run = etree.SubElement(paragraph, _R)
+        etree.SubElement(run, qn("w:drawing")).append(inline)
 
     def _link_id(self, url: str) -> str:
         # python-docx looks for an existing relationship among all of them: cache.
