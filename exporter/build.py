@@ -16,6 +16,7 @@ from exporter.images import Media, collect_media
 from exporter.load import gc_paused, load_decks
 from exporter.markdown import RenderedMarkdown, render_texts
 from exporter.model import Deck
+from exporter.preview import make_preview
 from exporter.state import BuildPlan, NoteStatus, plan_build, read_state, state_to_json
 from exporter.word import make_docx
 
@@ -88,12 +89,37 @@ def build(
             gc.unfreeze()
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A deck with its Markdown rendered and its images read."""
+
+    deck: Deck
+    rendered: Mapping[str, RenderedMarkdown]
+    media: Mapping[str, Media]
+
+
+def _prepare(decks: Iterable[Deck], advance: Callable[[str, Deck], None]) -> list[_Prepared]:
+    """Render and read the images of every deck; raise DataError with every problem of
+    every deck."""
+    prepared: list[_Prepared] = []
+    problems: list[Problem] = []
+    for deck in decks:
+        rendered = render_texts(deck.markdown_texts())
+        media, deck_problems = collect_media(deck, rendered)
+        problems += deck_problems
+        prepared.append(_Prepared(deck, rendered, media))
+        advance("Rendering", deck)
+    if problems:
+        raise DataError(problems)
+    return prepared
+
+
 def _build(
     paths: Iterable[Path], out_dir: Path, options: BuildOptions, progress: Progress
 ) -> list[DeckReport]:
-    decks = load_decks(paths)
+    loaded = load_decks(paths)
     steps = 4 if options.practice else 3
-    total = steps * sum(len(deck.questions) for deck in decks)
+    total = steps * sum(len(deck.questions) for deck in loaded)
     done = 0
 
     def advance(step: str, deck: Deck) -> None:
@@ -101,41 +127,43 @@ def _build(
         done += len(deck.questions)
         progress(step, done, total)
 
-    rendered_decks = []
-    for deck in decks:
-        rendered_decks.append((deck, render_texts(deck.markdown_texts())))
-        advance("Rendering", deck)
+    decks = _prepare(loaded, advance)
     # What is loaded lives until the end: spare it the collections of python-docx's cycles.
     gc.freeze()
-    media_of: dict[str, dict[str, Media]] = {}
-    problems: list[Problem] = []
-    for deck, rendered in rendered_decks:
-        media_of[deck.id], deck_problems = collect_media(deck, rendered)
-        problems += deck_problems
-    if problems:
-        raise DataError(problems)
     _check_out_dir(out_dir)
     now = build_time()
     reports: list[DeckReport] = []
     outputs: list[list[tuple[Path, bytes]]] = []
-    for deck, rendered in rendered_decks:
-        media = media_of[deck.id]
-        report, files = _build_deck(deck, rendered, media, out_dir, now, options, advance)
+    for item in decks:
+        report, files = _build_deck(item, out_dir, now, options, advance)
         reports.append(report)
         outputs.append(files)
     _write(out_dir, outputs)
     return reports
 
 
+def write_previews(paths: Iterable[Path], out_dir: Path) -> list[Path]:
+    """Write `<deck-id>.html` in `out_dir` for every deck: its cards as Anki shows them."""
+    with gc_paused():
+        decks = _prepare(load_decks(paths), lambda step, deck: None)
+    _check_out_dir(out_dir)
+    outputs = []
+    for item in decks:
+        notes = note_contents(item.deck, item.rendered, item.media)
+        page = make_preview(item.deck, notes, item.media).encode()
+        outputs.append([(out_dir / f"{item.deck.id}.html", page)])
+    _write(out_dir, outputs)
+    return [files[0][0] for files in outputs]
+
+
 def _build_deck(
-    deck: Deck,
-    rendered: Mapping[str, RenderedMarkdown],
-    media: Mapping[str, Media],
+    item: _Prepared,
     out_dir: Path,
     now: int,
     options: BuildOptions,
     advance: Callable[[str, Deck], None],
 ) -> tuple[DeckReport, list[tuple[Path, bytes]]]:
+    deck, rendered, media = item.deck, item.rendered, item.media
     state_path = out_dir / f"{deck.id}.state.json"
     plan = plan_build(
         title=deck.title,

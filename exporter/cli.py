@@ -25,6 +25,14 @@ DEFAULT_DATA = "data"
 # About two seconds of work: smaller builds finish before a bar would be read.
 PROGRESS_FROM_QUESTIONS = 4000
 PATHS = click.argument("paths", nargs=-1, type=click.Path())
+
+
+def _out_option(description: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(), default="out", show_default=True, help=description
+    )
+
+
 Result = TypeVar("Result")
 
 
@@ -44,14 +52,7 @@ def main() -> None:
 
 @main.command()
 @PATHS
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=True),
-    default="out",
-    show_default=True,
-    help="Folder to write the deck and handouts to.",
-)
+@_out_option("Folder to write the deck and handouts to.")
 @click.option(
     "--page-size",
     type=click.Choice(["letter", "a4"], case_sensitive=False),
@@ -194,6 +195,34 @@ def check(paths: tuple[str, ...]) -> None:
             f"{deck.source}: deck '{deck.id}' is valid:"
             f" {len(deck.questions)} questions, {len(deck.themes)} themes"
         )
+
+
+@main.command()
+@PATHS
+@_out_option("Folder to write the preview pages to.")
+@click.option("--open", "open_page", is_flag=True, help="Open each page in the default browser.")
+def preview(paths: tuple[str, ...], out_dir: str, open_page: bool) -> None:
+    """Write out/<deck-id>.html: every card's front and back, as Anki will show them.
+
+    The page uses the deck's real templates and CSS, shows the cards in data
+    order with their deck, tags and pictures, and switches between light and
+    night mode. Nothing in Anki is touched.
+
+    \b
+    Example:
+      exporter preview --open
+    """
+    from pathlib import Path
+
+    from exporter.build import write_previews
+
+    pages = _reporting_errors(
+        lambda: write_previews([Path(path) for path in paths or (DEFAULT_DATA,)], Path(out_dir))
+    )
+    for page in pages or ():
+        click.echo(f"wrote {page}")
+        if open_page:
+            click.launch(str(page))
 
 
 @main.command("import")

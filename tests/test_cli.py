@@ -142,7 +142,7 @@ def test_version(runner: CliRunner) -> None:
     assert (result.exit_code, result.stdout) == (0, f"exporter, version {__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["import"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["import"], ["preview"]])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
