@@ -200,11 +200,11 @@ def make_apkg(
     deck: Deck,
     rendered: Mapping[str, RenderedMarkdown],
     plan: BuildPlan,
-    media: Mapping[str, Media] | None = None,
+    media: Mapping[str, Media],
 ) -> bytes:
     """Return the .apkg of `deck` holding the notes of `plan`, each with its own mod time,
     and the image files of `media`."""
-    names = {target: item.name for target, item in (media or {}).items()}
+    names = {target: item.name for target, item in media.items()}
     description = (
         with_image_names(rendered[deck.description].html, names) if deck.description else ""
     )
@@ -235,7 +235,7 @@ def make_apkg(
         database = connection.serialize()
     finally:
         connection.close()
-    files = sorted({item.name: item.data for item in (media or {}).values()}.items())
+    files = sorted({item.name: item.data for item in media.values()}.items())
     index = {str(number): name for number, (name, _) in enumerate(files)}
     entries = [("collection.anki2", database), ("media", json.dumps(index).encode())]
     entries += [(str(number), data) for number, (_, data) in enumerate(files)]
