@@ -187,9 +187,9 @@ def check(paths: tuple[str, ...]) -> None:
     """
     from pathlib import Path
 
-    from exporter.load import load_decks
+    from exporter.build import check_decks
 
-    decks = _reporting_errors(lambda: load_decks(Path(path) for path in paths or (DEFAULT_DATA,)))
+    decks = _reporting_errors(lambda: check_decks(Path(path) for path in paths or (DEFAULT_DATA,)))
     for deck in decks or ():
         click.echo(
             f"{deck.source}: deck '{deck.id}' is valid:"

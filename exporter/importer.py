@@ -15,8 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from exporter.errors import ExporterError
-from exporter.files import write_atomically
 from exporter.load import is_valid_id, load_deck
+from exporter.outputs import write_atomically
 
 # UTF-8 read as Windows-1252 loses the last byte of ” (0x9D has no cp1252 character):
 # what is left, â€, is beyond ftfy's repair.

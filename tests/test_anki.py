@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from support import MINIMAL_DECK, SHIPPED_DECK, Imported, import_apkg, write_data
 
-from exporter.anki import QUESTION_TYPE, THEME_TYPE
+from exporter.anki.notes import QUESTION_TYPE, THEME_TYPE
 from exporter.cli import main
 from exporter.load import load_deck
 from exporter.markdown import render_markdown

@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support import MINIMAL_DECK, import_apkg, write_data
 
-from exporter import build as build_module
-from exporter import files as files_module
+from exporter import outputs as outputs_module
 from exporter.cli import main
 from exporter.load import load_deck
 
@@ -268,7 +267,7 @@ def test_full_disk_writes_nothing_and_leaves_no_temporary_file(
         if len(calls) == 3:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(files_module.os, "fsync", full_disk)
+    monkeypatch.setattr(outputs_module.os, "fsync", full_disk)
     result = _build(built_once)
     assert result.exit_code == 1
     out = built_once / "out"
@@ -285,7 +284,7 @@ def test_interrupted_build_keeps_whole_files_and_no_temporary_ones(
     before = _outputs(built_once)
     calls = []
     target, name = (
-        (files_module.os, "fsync") if stage == "staging" else (build_module.os, "replace")
+        (outputs_module.os, "fsync") if stage == "staging" else (outputs_module.os, "replace")
     )
     original = getattr(target, name)
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from PIL import Image
 from support import MINIMAL_DECK, SHIPPED_DECK, import_apkg, write_data
 
-from exporter.anki import NOTE_TYPES
+from exporter.anki.notes import NOTE_TYPES
+from exporter.anki.preview import render_card
 from exporter.cli import main
 from exporter.load import load_deck
-from exporter.preview import render_card
 
 HOSTILE = """|
       <script>document.title = "pwned"; document.body.innerHTML = "pwned"</script>

@@ -17,10 +17,10 @@ from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
 from support import REPO, SHIPPED_DECK, Imported, import_apkg
 
-from exporter import anki as anki_module
-from exporter.anki import QUESTION_TYPE
+from exporter.anki import notes as anki_notes
+from exporter.anki.notes import QUESTION_TYPE, NoteContent
+from exporter.anki.state import BuildState, StampedNote, plan_build
 from exporter.cli import main
-from exporter.state import BuildState, NoteContent, StampedNote, plan_build
 
 V1_TIME = 1_700_000_000
 V2_TIME = V1_TIME + 600
@@ -150,7 +150,7 @@ def test_changed_css_updates_the_note_type_and_no_note(
     workspace.build(V1_TIME)
     workspace.import_deck()
     restyled = replace(QUESTION_TYPE, css=QUESTION_TYPE.css + "\n.prompt { color: inherit; }\n")
-    monkeypatch.setitem(anki_module.NOTE_TYPES, "question", restyled)  # type: ignore[arg-type]
+    monkeypatch.setitem(anki_notes.NOTE_TYPES, "question", restyled)  # type: ignore[arg-type]
     stdout, _ = workspace.build(V2_TIME)
     assert f"{DECK_ID}: 12 unchanged" in stdout
     imported = workspace.import_deck()

@@ -30,11 +30,12 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from lxml import etree
 
-from exporter.files import normalize_zip
 from exporter.images import Media
 from exporter.markdown import Block, CodeBlock, ListItem, RenderedMarkdown, Rule, Span, Table
 from exporter.markdown import Paragraph as MarkdownParagraph
 from exporter.model import Deck
+from exporter.outputs import normalize_zip
+from exporter.rendered import RenderedDeck
 
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
@@ -62,22 +63,25 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
 
 
-def make_docx(
-    deck: Deck,
-    rendered: Mapping[str, RenderedMarkdown],
-    created: int,
-    modified: int,
-    page_size: str = "letter",
-    practice: bool = False,
-    media: Mapping[str, Media] | None = None,
+def handout_docx(rendered: RenderedDeck, created: int, modified: int, page_size: str) -> bytes:
+    """The handout: title, contents, numbered questions with their answers, themes."""
+    return _make_docx(rendered, created, modified, page_size, practice=False)
+
+
+def practice_docx(rendered: RenderedDeck, created: int, modified: int, page_size: str) -> bytes:
+    """The practice sheet: the questions with ruled space instead of answers, themes."""
+    return _make_docx(rendered, created, modified, page_size, practice=True)
+
+
+def _make_docx(
+    rendered: RenderedDeck, created: int, modified: int, page_size: str, practice: bool
 ) -> bytes:
-    """Return the handout of `deck`; `rendered` holds the blocks of every Markdown text.
+    """Return a handout of the deck.
 
     `created` and `modified` (Unix seconds) become the document's dates; `page_size`
     is a key of PAGE_SIZES. A `practice` handout has ruled space instead of answers.
-    `media` holds the images of the Markdown by their targets.
     """
-    handout = _Handout(deck, rendered, page_size, practice, media or {})
+    handout = _Handout(rendered.deck, rendered.texts, page_size, practice, rendered.media)
     handout.write_title()
     if practice:
         handout.write_practice_questions()

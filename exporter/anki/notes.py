@@ -1,41 +1,39 @@
-"""Model → Anki package (.apkg): fixed note types and deck ids, GUIDs from ids, never content."""
+"""Anki note types and the contents of every note: fixed ids, GUIDs from ids, never content."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
-import itertools
 import json
 import re
-import sqlite3
-import sys
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
-from exporter.files import zip_bytes
-from exporter.images import Media
-from exporter.markdown import RenderedMarkdown, with_image_names
+import genanki
+
 from exporter.model import Deck
-from exporter.state import BuildPlan, NoteContent, NoteKind, digest
+from exporter.rendered import RenderedDeck
+
+NoteKind = Literal["question", "theme"]
 
 
-def _skip_asyncio_import() -> None:
-    """Let genanki use the standard library's cached_property.
+@dataclass(frozen=True)
+class NoteContent:
+    """What Anki stores of one note: its fields and tags, under a GUID."""
 
-    genanki imports the `cached_property` package, which imports asyncio for
-    features genanki never uses: 30 ms, a tenth of a whole build of a small deck.
-    """
-    if "cached_property" not in sys.modules:
-        shim = types.ModuleType("cached_property")
-        shim.cached_property = functools.cached_property  # type: ignore[attr-defined]
-        sys.modules["cached_property"] = shim
+    guid: str
+    kind: NoteKind
+    item_id: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
 
 
-_skip_asyncio_import()
+def digest(value: object) -> str:
+    """A stable hash of a JSON-serialisable value."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
-import genanki  # noqa: E402
 
 CSS = """\
 .card {
@@ -156,32 +154,23 @@ def note_type_digests() -> dict[str, str]:
     return {str(note_type.id): note_type.digest() for note_type in NOTE_TYPES.values()}
 
 
-def note_contents(
-    deck: Deck, rendered: Mapping[str, RenderedMarkdown], media: Mapping[str, Media]
-) -> list[NoteContent]:
-    """The fields and tags of every note of `deck`, in data order: questions, then themes.
-
-    Images refer to the media names in `media` (by the targets written in the data).
-    """
-    names = {target: item.name for target, item in media.items()}
-
-    def html_of(text: str) -> str:
-        return with_image_names(rendered[text].html, names)
-
+def note_contents(rendered: RenderedDeck) -> list[NoteContent]:
+    """The fields and tags of every note of the deck, in data order: questions, then themes."""
+    deck = rendered.deck
     notes = []
     fields: tuple[str, ...]
     for question in deck.questions:
-        key_points = "".join(f"<li>{html_of(point)}</li>" for point in question.key_points)
+        key_points = "".join(f"<li>{rendered.html(point)}</li>" for point in question.key_points)
         fields = (
             html.escape(question.question, quote=False),
-            html_of(question.answer),
+            rendered.html(question.answer),
             f"<ul>{key_points}</ul>" if key_points else "",
         )
         guid = genanki.guid_for(deck.id, question.id)
         tags = (*question.tags, deck.id)
         notes.append(NoteContent(guid, "question", question.id, _defused(fields), tags))
     for theme in deck.themes:
-        fields = _defused((html.escape(theme.title, quote=False), html_of(theme.summary)))
+        fields = _defused((html.escape(theme.title, quote=False), rendered.html(theme.summary)))
         guid = genanki.guid_for(deck.id, theme.id)
         notes.append(NoteContent(guid, "theme", theme.id, fields, (deck.id,)))
     return notes
@@ -194,67 +183,3 @@ def _defused(fields: tuple[str, ...]) -> tuple[str, ...]:
     as LaTeX to run; an escaped bracket looks the same and does neither.
     """
     return tuple(_ANKI_COMMAND.sub("&#91;", value) for value in fields)
-
-
-def make_apkg(
-    deck: Deck,
-    rendered: Mapping[str, RenderedMarkdown],
-    plan: BuildPlan,
-    media: Mapping[str, Media],
-) -> bytes:
-    """Return the .apkg of `deck` holding the notes of `plan`, each with its own mod time,
-    and the image files of `media`."""
-    names = {target: item.name for target, item in media.items()}
-    description = (
-        with_image_names(rendered[deck.description].html, names) if deck.description else ""
-    )
-    decks: dict[NoteKind, genanki.Deck] = {
-        "question": genanki.Deck(stable_id("deck", deck.id), deck.title, description=description),
-        "theme": genanki.Deck(stable_id("deck", deck.id, "themes"), themes_deck_name(deck)),
-    }
-    models = {kind: note_type.to_genanki() for kind, note_type in NOTE_TYPES.items()}
-    for position, stamped in enumerate(plan.notes, start=1):
-        content = stamped.content
-        note = genanki.Note(
-            model=models[content.kind],
-            fields=list(content.fields),
-            guid=content.guid,
-            tags=list(content.tags),
-            due=position,  # new cards come up in the order of the data file
-        )
-        decks[content.kind].add_note(note)
-
-    # An in-memory database: genanki's own write_to_file leaves a temp file behind.
-    connection = sqlite3.connect(":memory:")
-    try:
-        ids = itertools.count(plan.created * 1000)  # stable ids: same data, same bytes
-        package = genanki.Package([deck for deck in decks.values() if deck.notes])
-        package.write_to_db(connection.cursor(), plan.created, ids)
-        _set_mod_times(connection, plan)
-        connection.commit()
-        database = connection.serialize()
-    finally:
-        connection.close()
-    files = sorted({item.name: item.data for item in media.values()}.items())
-    index = {str(number): name for number, (name, _) in enumerate(files)}
-    entries = [("collection.anki2", database), ("media", json.dumps(index).encode())]
-    entries += [(str(number), data) for number, (_, data) in enumerate(files)]
-    return zip_bytes(entries)
-
-
-def _set_mod_times(connection: sqlite3.Connection, plan: BuildPlan) -> None:
-    """Give each note, its cards and each note type the time its content last changed."""
-    # By row id: the package's notes table has no index on guid, and a lookup by
-    # guid per note would make large decks quadratic.
-    note_ids = dict(connection.execute("SELECT guid, id FROM notes"))
-    connection.executemany(
-        "UPDATE notes SET mod = ? WHERE id = ?",
-        [(note.mod, note_ids[note.content.guid]) for note in plan.notes],
-    )
-    connection.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-    (models_json,) = connection.execute("SELECT models FROM col").fetchone()
-    models = json.loads(models_json)
-    for type_id, mod in plan.note_type_mods.items():
-        if type_id in models:
-            models[type_id]["mod"] = mod
-    connection.execute("UPDATE col SET models = ?", (json.dumps(models),))

@@ -9,10 +9,9 @@ import mimetypes
 import re
 from collections.abc import Mapping, Sequence
 
-from exporter.anki import CSS, NOTE_TYPES, NoteType, themes_deck_name
+from exporter.anki.notes import CSS, NOTE_TYPES, NoteContent, NoteType, themes_deck_name
 from exporter.images import Media
-from exporter.model import Deck
-from exporter.state import NoteContent
+from exporter.rendered import RenderedDeck
 
 _SECTION = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#/}][^}]*)\}\}")
@@ -65,9 +64,11 @@ def _fill(template: str, fields: Mapping[str, str], front_side: str) -> str:
     return _FIELD.sub(field, _SECTION.sub(section, template))
 
 
-def make_preview(deck: Deck, notes: Sequence[NoteContent], media: Mapping[str, Media]) -> str:
-    """An HTML page showing every card of `deck`, in data order, with its images inline."""
-    sources = {item.name: _data_uri(item) for item in media.values()}
+def make_preview(rendered: RenderedDeck, notes: Sequence[NoteContent]) -> str:
+    """An HTML page showing every card of the deck (`notes`, in data order), with its
+    pictures inline."""
+    deck = rendered.deck
+    sources = {item.name: _data_uri(item) for item in rendered.media.values()}
     cards = []
     for note in notes:
         note_type = NOTE_TYPES[note.kind]

@@ -8,31 +8,19 @@ strictly newer one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from exporter.anki.notes import NoteContent, NoteKind, digest
 from exporter.errors import ExporterError
 
 STATE_FORMAT = 1
 REMOVED_TAG = "exporter::removed"
 
-NoteKind = Literal["question", "theme"]
 NoteStatus = Literal["new", "updated", "unchanged", "removed"]
-
-
-@dataclass(frozen=True)
-class NoteContent:
-    """What Anki stores of one note: its fields and tags, under a GUID."""
-
-    guid: str
-    kind: NoteKind
-    item_id: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -69,12 +57,6 @@ class BuildPlan:
     def count(self, status: NoteStatus) -> int:
         """Number of notes with `status`."""
         return sum(1 for note in self.notes if note.status == status)
-
-
-def digest(value: object) -> str:
-    """A stable hash of a JSON-serialisable value."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def plan_build(

@@ -1,0 +1,1 @@
+"""The Word side: the handout and the practice sheet as .docx."""
