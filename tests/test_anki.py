@@ -29,8 +29,8 @@ def shipped(shipped_build: Path, tmp_path: Path) -> Iterator[Imported]:
     imported.collection.close()
 
 
-def _build(data: Path, out: Path) -> Path:
-    result = CliRunner().invoke(main, ["build", str(data), "--out", str(out)])
+def _build(runner: CliRunner, data: Path, out: Path) -> Path:
+    result = runner.invoke(main, ["build", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
 
@@ -137,7 +137,9 @@ def test_cards_render_with_the_templates(shipped: Imported) -> None:
     assert "Key points" not in answer  # the block is hidden when the field is empty
 
 
-def test_script_and_markup_in_the_data_are_stored_escaped(tmp_path: Path) -> None:
+def test_script_and_markup_in_the_data_are_stored_escaped(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     data = write_data(
         tmp_path,
         MINIMAL_DECK.replace("What is first?", "'<b>Bold?</b> & <i>'").replace(
@@ -146,7 +148,7 @@ def test_script_and_markup_in_the_data_are_stored_escaped(tmp_path: Path) -> Non
         )
         + "    key_points:\n      - '<style>body{display:none}</style>'\n",
     )
-    out = _build(data, tmp_path / "out")
+    out = _build(runner, data, tmp_path / "out")
     imported = import_apkg(out / "demo.apkg", tmp_path / "c.anki2")
     [fields] = imported.notes().values()
     assert fields[0] == "&lt;b&gt;Bold?&lt;/b&gt; &amp; &lt;i&gt;"
@@ -160,11 +162,11 @@ def test_script_and_markup_in_the_data_are_stored_escaped(tmp_path: Path) -> Non
     imported.collection.close()
 
 
-def test_key_points_show_under_the_answer(tmp_path: Path) -> None:
+def test_key_points_show_under_the_answer(runner: CliRunner, tmp_path: Path) -> None:
     data = write_data(
         tmp_path, MINIMAL_DECK + "    key_points:\n      - Be *specific*\n      - Cite the RSP\n"
     )
-    out = _build(data, tmp_path / "out")
+    out = _build(runner, data, tmp_path / "out")
     imported = import_apkg(out / "demo.apkg", tmp_path / "c.anki2")
     [fields] = imported.notes().values()
     assert fields[2] == "<ul><li><p>Be <em>specific</em></p></li><li><p>Cite the RSP</p></li></ul>"

@@ -49,8 +49,8 @@ def deck_with_images(tmp_path: Path) -> dict[str, bytes]:
     return images
 
 
-def _build(root: Path) -> None:
-    result = CliRunner().invoke(main, ["build", str(root / "data"), "--out", str(root / "out")])
+def _build(runner: CliRunner, root: Path) -> None:
+    result = runner.invoke(main, ["build", str(root / "data"), "--out", str(root / "out")])
     assert result.exit_code == 0, result.output
 
 
@@ -59,9 +59,9 @@ def _name(data: bytes, suffix: str) -> str:
 
 
 def test_anki_gets_every_image_once_under_its_content_name(
-    tmp_path: Path, deck_with_images: dict[str, bytes]
+    runner: CliRunner, tmp_path: Path, deck_with_images: dict[str, bytes]
 ) -> None:
-    _build(tmp_path)
+    _build(runner, tmp_path)
     imported = import_apkg(tmp_path / "out" / "demo.apkg", tmp_path / "c.anki2")
     col = imported.collection
     media_folder = Path(col.media.dir())
@@ -83,9 +83,9 @@ def test_anki_gets_every_image_once_under_its_content_name(
 
 
 def test_handout_embeds_each_picture_scaled_to_the_text_width(
-    tmp_path: Path, deck_with_images: dict[str, bytes]
+    runner: CliRunner, tmp_path: Path, deck_with_images: dict[str, bytes]
 ) -> None:
-    _build(tmp_path)
+    _build(runner, tmp_path)
     document = docx.Document(str(tmp_path / "out" / "demo.docx"))
     shapes = document.inline_shapes
     assert len(shapes) == 4
@@ -104,16 +104,14 @@ def test_handout_embeds_each_picture_scaled_to_the_text_width(
 
 
 def test_rebuild_is_identical_and_a_changed_image_updates_its_note(
-    tmp_path: Path, deck_with_images: dict[str, bytes]
+    runner: CliRunner, tmp_path: Path, deck_with_images: dict[str, bytes]
 ) -> None:
-    _build(tmp_path)
+    _build(runner, tmp_path)
     first = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
-    _build(tmp_path)
+    _build(runner, tmp_path)
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == first
     _image(tmp_path / "data" / "photo.jpg", "yellow", (300, 200), "JPEG")
-    result = CliRunner().invoke(
-        main, ["build", str(tmp_path / "data"), "--out", str(tmp_path / "out")]
-    )
+    result = runner.invoke(main, ["build", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
     assert result.stdout.startswith("demo: 1 updated, 1 unchanged → ")
 
 
@@ -132,13 +130,13 @@ def test_rebuild_is_identical_and_a_changed_image_updates_its_note(
     ],
 )
 def test_unusable_images_are_data_errors(
-    tmp_path: Path, target: str, write: bytes | None, message: str
+    runner: CliRunner, tmp_path: Path, target: str, write: bytes | None, message: str
 ) -> None:
     folder = tmp_path / "data"
     path = write_data(folder, MINIMAL_DECK.replace("The *first* answer.", f"'![x]({target})'"))
     if write is not None:
         (folder / target).write_bytes(write)
-    result = CliRunner().invoke(main, ["build", str(folder), "--out", str(tmp_path / "out")])
+    result = runner.invoke(main, ["build", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     expected = message.format(folder=folder.resolve())
     assert result.stderr == f"{path}:7: image '{target}' in 'answer' {expected}\n"

@@ -58,8 +58,8 @@ def _browse(url: str, profile: Path, *arguments: str) -> subprocess.CompletedPro
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
-def test_cards_render_exactly_as_anki_renders_them(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path)])
+def test_cards_render_exactly_as_anki_renders_them(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     imported = import_apkg(tmp_path / "anthropic-culture-fit.apkg", tmp_path / "c.anki2")
     col = imported.collection
@@ -77,13 +77,13 @@ def test_cards_render_exactly_as_anki_renders_them(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def preview_page(tmp_path: Path) -> Path:
+def preview_page(runner: CliRunner, tmp_path: Path) -> Path:
     data = tmp_path / "data"
     data.mkdir()
     Image.new("RGB", (40, 20), "purple").save(data / "pixel.png")
     write_data(data, MINIMAL_DECK.replace("The *first* answer.", HOSTILE))
     write_data(data, SHIPPED_DECK.read_text(encoding="utf-8"), "shipped.yaml")
-    result = CliRunner().invoke(main, ["preview", str(data), "--out", str(tmp_path / "out")])
+    result = runner.invoke(main, ["preview", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"wrote {tmp_path / 'out' / 'demo.html'}",

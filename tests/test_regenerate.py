@@ -18,8 +18,7 @@ from click.testing import CliRunner
 from support import REPO, SHIPPED_DECK, Imported, import_apkg
 
 from exporter.anki import notes as anki_notes
-from exporter.anki.notes import QUESTION_TYPE, NoteContent
-from exporter.anki.state import BuildState, StampedNote, plan_build
+from exporter.anki.notes import QUESTION_TYPE
 from exporter.cli import main
 
 V1_TIME = 1_700_000_000
@@ -31,7 +30,8 @@ EDITED_ANSWER_START = "I appreciate the emphasis on a low-ego, high-trust cultur
 class Workspace:
     """A copy of the shipped data, its output folder and one Anki collection."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, runner: CliRunner) -> None:
+        self.runner = runner
         self.root = root
         self.data = root / "data" / "anthropic-culture-fit.yaml"
         self.data.parent.mkdir()
@@ -41,7 +41,7 @@ class Workspace:
 
     def build(self, epoch: int | None) -> tuple[str, str]:
         env = {"SOURCE_DATE_EPOCH": str(epoch) if epoch is not None else None}
-        result = CliRunner().invoke(
+        result = self.runner.invoke(
             main, ["build", str(self.data.parent), "--out", str(self.out)], env=env
         )
         assert result.exit_code == 0, result.output
@@ -64,8 +64,8 @@ class Workspace:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Iterator[Workspace]:
-    space = Workspace(tmp_path)
+def workspace(tmp_path: Path, runner: CliRunner) -> Iterator[Workspace]:
+    space = Workspace(tmp_path, runner)
     yield space
     if space.collection is not None:
         space.collection.close()
@@ -208,7 +208,7 @@ def test_removed_question_is_tagged_for_deletion(workspace: Workspace) -> None:
 
     # Deleted in Anki, then forgotten: the next import does not bring it back.
     col.remove_notes([removed])
-    result = CliRunner().invoke(
+    result = workspace.runner.invoke(
         main, ["build", str(workspace.data), "--out", str(workspace.out), "--forget-removed"]
     )
     assert result.stdout.startswith(f"{DECK_ID}: 11 unchanged → ")
@@ -242,20 +242,6 @@ def test_renamed_deck_warns_with_both_titles(workspace: Workspace) -> None:
         " stay in 'Culture Fit Q&A for Anthropic' (rename that deck in Anki before importing"
         " to keep them together)\n"
     )
-
-
-def test_changed_note_is_always_strictly_newer() -> None:
-    note = NoteContent("guid", "question", "q", ("Q", "A", ""), ("deck",))
-    edited = NoteContent("guid", "question", "q", ("Q", "B", ""), ("deck",))
-    previous = BuildState("T", created=100, notes=(StampedNote(note, 500, "new"),))
-    # The clock went backwards (another machine, SOURCE_DATE_EPOCH): still newer.
-    plan = plan_build("T", [], [edited], {}, previous, now=300)
-    assert [(n.mod, n.status) for n in plan.notes] == [(501, "updated")]
-    plan = plan_build("T", [], [edited], {}, previous, now=900)
-    assert [(n.mod, n.status) for n in plan.notes] == [(900, "updated")]
-    plan = plan_build("T", [], [note], {}, previous, now=900)
-    assert [(n.mod, n.status) for n in plan.notes] == [(500, "unchanged")]
-    assert plan.created == 100
 
 
 def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
