@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pty
 import queue
 import signal
 import subprocess
@@ -96,22 +97,59 @@ def test_build_reports_progress_for_every_step(tmp_path: Path) -> None:
     ]
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
+def _questions(count: int) -> str:
+    return "deck:\n  id: demo\n  title: Demo\nquestions:\n" + "".join(
+        f"  - id: q{n}\n    question: Question {n}?\n    answer: Answer {n}.\n"
+        for n in range(count)
+    )
+
+
+def _stderr_of_build(folder: Path, questions: int, terminal: bool) -> str:
+    """What `exporter build` writes on stderr, when stderr is a terminal or a pipe."""
+    data = write_data(folder, _questions(questions))
+    if not terminal:
+        result = subprocess.run(
+            [sys.executable, "-m", "exporter", "build", str(data), "--out", str(folder / "out")],
+            capture_output=True,
+            timeout=WAIT * 5,
+            check=True,
+        )
+        return result.stderr.decode()
+    controller, terminal_end = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "exporter", "build", str(data), "--out", str(folder / "out")],
+        stdout=subprocess.DEVNULL,
+        stderr=terminal_end,
+    ) as process:
+        os.close(terminal_end)
+        received = bytearray()
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closes with the process
+                break
+            if not chunk:
+                break
+            received += chunk
+        assert process.wait(timeout=WAIT * 5) == 0
+    os.close(controller)
+    return received.decode(errors="replace")
 
 
 @pytest.mark.parametrize(
-    ("terminal", "total", "shown"), [(True, 16000, True), (False, 16000, False), (True, 400, False)]
+    ("questions", "terminal", "shown"),
+    [
+        (cli.PROGRESS_FROM_QUESTIONS, True, True),
+        (cli.PROGRESS_FROM_QUESTIONS, False, False),
+        (cli.PROGRESS_FROM_QUESTIONS - 1, True, False),
+    ],
+    ids=["large-on-a-terminal", "large-into-a-pipe", "small-on-a-terminal"],
 )
 def test_progress_bar_only_for_large_builds_on_a_terminal(
-    monkeypatch: pytest.MonkeyPatch, terminal: bool, total: int, shown: bool
+    tmp_path: Path, questions: int, terminal: bool, shown: bool
 ) -> None:
-    stderr = _Terminal() if terminal else io.StringIO()
-    monkeypatch.setattr(cli.sys, "stderr", stderr)
-    bar = cli._ProgressBar()
-    bar("Rendering", total // 4, total)
-    bar("Handout", total, total)
-    bar.close()
-    assert ("Handout" in stderr.getvalue()) == shown
-    assert ("100%" in stderr.getvalue()) == shown
+    stderr = _stderr_of_build(tmp_path, questions, terminal)
+    assert ("Practice handout" in stderr) == shown
+    assert ("100%" in stderr) == shown
+    if not shown:
+        assert stderr == ""
