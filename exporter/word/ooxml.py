@@ -1,0 +1,336 @@
+"""The low-level .docx writer: a body streamed as XML, tables, pictures, properties, saving.
+
+python-docx lays out the document (template, styles, page, tables, properties);
+paragraphs and runs are written as XML elements directly, because python-docx's
+per-paragraph and per-run API costs tens of microseconds a call and large decks
+have hundreds of thousands of runs. The body is serialised a question at a time
+and streamed into the saved file: as a tree it would take six times its size.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import datetime
+
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+from docx.table import Table as DocxTable
+from docx.table import _Cell, _Row
+from lxml import etree
+
+from exporter.outputs import normalize_zip
+from exporter.word.template import Element as Element  # re-exported: blocks and handout use it
+from exporter.word.template import new_document, set_up_page
+
+HEADER_FILL = "E7E6E6"
+EMU_PER_TWIP = 635
+
+NewParagraph = Callable[[str | None], Element]
+
+_BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
+_KEEP_NEXT = qn("w:keepNext")
+_R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
+_B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
+_VAL, _HYPERLINK, _ANCHOR, _REL_ID = qn("w:val"), qn("w:hyperlink"), qn("w:anchor"), qn("r:id")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
+
+
+class DocxWriter:
+    """One document being written; paragraphs are appended in reading order.
+
+    `text_width` is the width between the margins, in EMU.
+    """
+
+    def __init__(self, page_size: str, header: str) -> None:
+        """Start a document on `page_size` (a key of template.PAGE_SIZES) headed by `header`."""
+        self._document = new_document()
+        self._body: list[bytes] = []
+        # A tree of its own, emptied at each flush: elements made inside python-docx's
+        # document slow down as that document's history grows.
+        self._chunk = etree.Element(_BODY, nsmap=dict(self._document.element.nsmap))
+        self._style_ids: dict[str, str] = {}
+        self._link_ids: dict[str, str] = {}
+        self._bookmarks = 0
+        self._pictures = 0
+        self.text_width = set_up_page(self._document, page_size, header)
+
+    def paragraph(self, style: str | None, keep_with_next: bool = False) -> Element:
+        """A new paragraph at the end of the body."""
+        paragraph = etree.SubElement(self._chunk, _P)
+        _format(paragraph, style and self.style_id(style), keep_with_next)
+        return paragraph
+
+    def cell_paragraphs(self, cell: _Cell) -> NewParagraph:
+        """A paragraph source for a table cell: its empty first paragraph, then new ones."""
+        used_first = False
+
+        def new_paragraph(style: str | None) -> Element:
+            nonlocal used_first
+            if used_first:
+                paragraph = etree.SubElement(cell._tc, _P)
+            else:
+                paragraph = cell_paragraph(cell)
+                used_first = True
+            _format(paragraph, style and self.style_id(style))
+            return paragraph
+
+        return new_paragraph
+
+    def flush(self) -> None:
+        """Serialise what was written since the last flush, and let go of its tree."""
+        if len(self._chunk):
+            xml = etree.tostring(self._chunk, encoding="UTF-8")
+            # Only the children: the chunk's own tags carry the namespace declarations
+            # that would otherwise be repeated on every paragraph.
+            self._body.append(xml[xml.index(b">") + 1 : -len(b"</w:body>")])
+            del self._chunk[:]
+
+    def style_id(self, name: str) -> str:
+        """The id of the style called `name`."""
+        # Looking a style up by name scans every style: do it once per name.
+        if name not in self._style_ids:
+            self._style_ids[name] = self._document.styles[name].style_id
+        return self._style_ids[name]
+
+    def bookmark(self, paragraph: Element, name: str) -> None:
+        """Put bookmark `name` at the end of `paragraph`: call before adding its text."""
+        self._bookmarks += 1
+        bookmark_id = str(self._bookmarks)
+        start = etree.SubElement(paragraph, qn("w:bookmarkStart"))
+        start.set(qn("w:id"), bookmark_id)
+        start.set(qn("w:name"), name)
+        etree.SubElement(paragraph, qn("w:bookmarkEnd")).set(qn("w:id"), bookmark_id)
+
+    def hyperlink(self, paragraph: Element, url: str) -> Element:
+        """Append a link to `url` to `paragraph` and return it, for its runs."""
+        link = etree.SubElement(paragraph, _HYPERLINK)
+        # python-docx looks for an existing relationship among all of them: cache.
+        if url not in self._link_ids:
+            part = self._document.part
+            self._link_ids[url] = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, True)
+        link.set(_REL_ID, self._link_ids[url])
+        return link
+
+    def picture(self, paragraph: Element, image: bytes, description: str) -> None:
+        """Append an inline picture, at most as wide as the text, described by its alt text."""
+        width = min(DocxImage.from_blob(image).width, self.text_width)
+        inline = self._document.part.new_pic_inline(io.BytesIO(image), width=width)
+        # python-docx numbers pictures by searching the document, which holds none of
+        # the streamed body: number them here so that each id is unique.
+        self._pictures += 1
+        inline.docPr.set("id", str(self._pictures))
+        inline.docPr.set("descr", description)
+        run = etree.SubElement(paragraph, _R)
+        etree.SubElement(run, qn("w:drawing")).append(inline)
+
+    def numbering(self, style: str, start: int) -> int:
+        """The id of a new numbering that counts like paragraph `style`'s, from `start`."""
+        numbering = self._document.part.numbering_part.element
+        style_num_id = self._document.styles[style].element.pPr.numPr.numId.val
+        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+        num = numbering.add_num(abstract_id)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(num.numId)
+
+    def table(self, rows: int, columns: int, cell: _Cell | None = None) -> DocxTable:
+        """A grid table made by python-docx inside `cell`, or for the body, where `place`
+        moves it when it is done."""
+        parent = self._document if cell is None else cell
+        table: DocxTable = parent.add_table(rows=rows, cols=columns)
+        table.style = self._document.styles["Table Grid"]
+        return table
+
+    def place(self, table: DocxTable) -> None:
+        """Append a finished table to the body."""
+        self._chunk.append(table._tbl)
+
+    def set_properties(
+        self,
+        title: str,
+        subject: str,
+        keywords: str,
+        author: str,
+        created: datetime,
+        modified: datetime,
+    ) -> None:
+        """Set the core properties; the others python-docx's template has are emptied."""
+        properties = self._document.core_properties
+        properties.title = title
+        properties.subject = subject
+        properties.keywords = keywords
+        properties.author = author
+        properties.last_modified_by = ""
+        properties.comments = ""
+        properties.category = ""
+        properties.revision = 1
+        properties.created = created
+        properties.modified = modified
+
+    def save(self) -> bytes:
+        """The finished document as a normalised .docx; the writer is spent after it."""
+        buffer = io.BytesIO()
+        self._document.save(buffer)
+        self.flush()
+        body = self._body
+        # python-docx's package and parts refer to each other, so only the cyclic
+        # collector frees them: do it now, before more memory is needed.
+        del self._document
+        gc.collect()
+        return normalize_zip(
+            buffer.getvalue(), {"word/document.xml": lambda xml: _with_body(xml, body)}
+        )
+
+
+def _format(paragraph: Element, style_id: str | None, keep_with_next: bool = False) -> None:
+    """Give an empty paragraph its style, and keep-with-next, in schema order."""
+    if not (style_id or keep_with_next):
+        return
+    properties = paragraph.makeelement(_PPR)
+    paragraph.insert(0, properties)
+    if style_id:
+        etree.SubElement(properties, _PSTYLE).set(_VAL, style_id)
+    if keep_with_next:
+        etree.SubElement(properties, _KEEP_NEXT)
+
+
+def _with_body(document_xml: bytes, body: list[bytes]) -> Iterable[bytes]:
+    """The saved document.xml, whose body holds only its section properties, with
+    the streamed `body` put before them."""
+    end = document_xml.index(b"<w:sectPr")
+    yield document_xml[:end]
+    yield from body
+    yield document_xml[end:]
+
+
+def text_run(
+    container: Element,
+    text: str,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    style_id: str | None = None,
+) -> None:
+    """Append a run of `text` to a paragraph or hyperlink; line breaks and tabs become
+    Word's own, and spaces at either end are kept."""
+    run = etree.SubElement(container, _R)
+    if style_id or bold or italic or strike:
+        properties = etree.SubElement(run, _RPR)
+        if style_id:
+            etree.SubElement(properties, _RSTYLE).set(_VAL, style_id)
+        if bold:
+            etree.SubElement(properties, _B)
+        if italic:
+            etree.SubElement(properties, _I)
+        if strike:
+            etree.SubElement(properties, _STRIKE)
+    for piece in (
+        _BREAK_OR_TAB.split(text) if ("\n" in text or "\t" in text or "\r" in text) else (text,)
+    ):
+        if piece == "\t":
+            etree.SubElement(run, _TAB)
+        elif piece in ("\n", "\r", "\r\n"):
+            etree.SubElement(run, _BR)
+        elif piece:
+            element = etree.SubElement(run, _T)
+            element.text = piece
+            if piece[0].isspace() or piece[-1].isspace():
+                element.set(_XML_SPACE, "preserve")
+
+
+def set_number(paragraph: Element, number_id: int) -> None:
+    """Number a paragraph whose properties so far are its style (and keep-with-next)."""
+    numbering = etree.SubElement(paragraph.find(_PPR), qn("w:numPr"))
+    etree.SubElement(numbering, qn("w:ilvl")).set(_VAL, "0")
+    etree.SubElement(numbering, qn("w:numId")).set(_VAL, str(number_id))
+
+
+def add_internal_link(paragraph: Element, bookmark: str, text: str) -> None:
+    """Append `text` as a link to `bookmark` in this document."""
+    link = etree.SubElement(paragraph, _HYPERLINK)
+    link.set(_ANCHOR, bookmark)
+    link.set(qn("w:history"), "1")
+    text_run(link, text)
+
+
+def cell_paragraph(cell: _Cell) -> Element:
+    """The first paragraph of `cell`; python-docx makes every cell with one, empty."""
+    return cell.paragraphs[0]._p
+
+
+def set_widths(table: DocxTable, widths: Sequence[int]) -> None:
+    """Fix the column widths (EMU) in all three places Word and LibreOffice read them."""
+    table.autofit = False
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(widths) // EMU_PER_TWIP))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Emu(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Emu(width)
+
+
+def pad_cells(table: DocxTable) -> None:
+    """Give every cell some air above and below its text (in twips)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
+        margins.append(OxmlElement(f"w:{side}", attrs={qn("w:w"): str(twips), qn("w:type"): "dxa"}))
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Repeat `row` at the top of every page the table runs onto."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
+    """Fill a cell's background with the colour `fill` (hex RGB)."""
+    shading = OxmlElement("w:shd", attrs={qn("w:val"): "clear", qn("w:fill"): fill})
+    _insert_in_order(cell._tc.get_or_add_tcPr(), shading, _AFTER_SHD_IN_TCPR)
+
+
+def add_rule(paragraph: Element, color: str = "auto") -> None:
+    """Draw a line under a paragraph, in properties of its own appended to it.
+
+    Word groups neighbouring paragraphs with the same borders and draws only the
+    group's outer lines; the `between` line rules each paragraph of the group.
+    """
+    borders = OxmlElement("w:pBdr")
+    for side in ("bottom", "between"):
+        attributes = {"val": "single", "sz": "6", "space": "1", "color": color}
+        line = OxmlElement(f"w:{side}", attrs={qn(f"w:{k}"): v for k, v in attributes.items()})
+        borders.append(line)
+    _insert_in_order(etree.SubElement(paragraph, _PPR), borders, _AFTER_PBDR_IN_PPR)
+
+
+def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[str]) -> None:
+    """Insert `child` before the first child of `parent` the schema puts after it."""
+    for sibling in parent:
+        if sibling.tag in successors:
+            sibling.addprevious(child)
+            return
+    parent.append(child)
+
+
+# Children of w:pPr and w:tcPr that the schema puts after w:pBdr and w:shd: Word
+# rejects a document whose elements are out of order.
+_AFTER_PBDR_IN_PPR = frozenset(
+    qn(f"w:{tag}")
+    for tag in (
+        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
+        " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing"
+        " mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap"
+        " outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split()
+)
+_AFTER_SHD_IN_TCPR = frozenset(
+    qn(f"w:{tag}") for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
+)
