@@ -269,7 +269,7 @@ def import_(
     if result is None:
         return
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        click.echo(str(warning), err=True)
     click.echo(f"wrote {result.path}: {result.questions} questions, {result.themes} themes")
 
 

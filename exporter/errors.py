@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 # Characters that would break a one-line message: line breaks and other controls.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -15,16 +16,25 @@ class ExporterError(Exception):
     """A problem the user can fix; its message is shown as is, one line per problem."""
 
 
+# An error stops the run; a warning only tells what was left out.
+Severity = Literal["error", "warning"]
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in a data file, at `line` (1-based) when the mistake has one."""
+    """One mistake in a file, at `line` (1-based) when the mistake has one, of `severity`
+    "error" or "warning"."""
 
     path: Path
     line: int | None
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
+        """`path:line: message`, with `warning: ` before the message of a warning."""
         message = _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], self.message)
+        if self.severity == "warning":
+            message = f"warning: {message}"
         if self.line is None:
             return f"{self.path}: {message}"
         return f"{self.path}:{self.line}: {message}"

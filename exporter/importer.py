@@ -1,21 +1,21 @@
-"""Chat-style Markdown Q&A document → canonical YAML data file."""
+"""Markdown Q&A document → Deck (and a located warning per part left out) → data file."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ftfy
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from exporter.errors import ExporterError
+from exporter.dump import dump
+from exporter.errors import ExporterError, Problem
 from exporter.load import is_valid_id, load_deck
+from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
 
 # UTF-8 read as Windows-1252 loses the last byte of ” (0x9D has no cp1252 character):
@@ -59,46 +59,6 @@ _STOP_WORDS = frozenset(
 MAX_DECK_ID_WORDS = 6
 MAX_ITEM_ID_WORDS = 4
 
-HEADER = """\
-# {title}: interview questions with model answers.
-# This file is the one source of the Anki deck and the printable Word handouts.
-#
-# To edit: change any question, answer or theme below and save the file.
-#   - Keep each `id` as it is. The id is what lets Anki update a card in place,
-#     with its review history, instead of adding a new one. A new question needs
-#     a new id of its own: lowercase letters, digits and hyphens.
-#   - `answer`, `key_points` and theme `summary` are Markdown: *italic*, **bold**,
-#     `code`, lists, [links](https://example.com). Write multi-line text
-#     after `|` and indent it.
-#   - `tags` become Anki tags (no spaces); `key_points` is an optional list of
-#     short points shown under the answer.
-#
-# To regenerate: run `exporter build`, then import out/{deck_id}.apkg
-# into Anki and print out/{deck_id}.docx. `exporter check` only
-# validates this file.
-"""
-
-
-@dataclass
-class ImportedQuestion:
-    """A question found in the document, with the line of its heading."""
-
-    line: int
-    question: str
-    answer: str = ""
-    key_points: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportedDeck:
-    """Everything the importer understood, and what it left out."""
-
-    title: str = ""
-    subtitle: str = ""
-    questions: list[ImportedQuestion] = field(default_factory=list)
-    themes: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
 
 def read_document(path: Path, encoding: str = "utf-8") -> str:
     """Read `path` as `encoding` and repair mojibake (UTF-8 once read as Windows-1252)."""
@@ -133,62 +93,95 @@ class _Block:
     items: tuple[tuple[int, int], ...] = ()
 
 
-def parse_document(text: str) -> ImportedDeck:
-    """Find the title, questions, answers, key points and themes in a Markdown document."""
+@dataclass(frozen=True)
+class ParsedDocument:
+    """The deck found in a document, and a warning for each part of it left out."""
+
+    deck: Deck
+    warnings: tuple[Problem, ...]
+
+
+def parse_document(text: str, source: Path) -> ParsedDocument:
+    """Find the title, questions, answers, key points and themes in the Markdown `text`
+    of the document `source`, and warn, by line, of every part left out."""
     lines = text.splitlines()
-    deck = ImportedDeck()
-    section: ImportedQuestion | str = "preamble"
+    title = subtitle = ""
+    asked = 0  # questions found so far, answered or not
+    questions: list[Question] = []
+    themes: list[Theme] = []
+    warnings: list[Problem] = []
+    section: tuple[int, str] | str = "preamble"  # or a question's line and text
     content: list[_Block] = []
 
+    def warn(line: int, message: str) -> None:
+        warnings.append(Problem(source, line, message, "warning"))
+
     def close() -> None:
-        if isinstance(section, ImportedQuestion):
-            _fill_question(section, content, lines)
+        if isinstance(section, tuple):
+            answer, key_points = _answer_and_key_points(content, lines)
+            if answer:
+                questions.append(Question("", section[1], answer, key_points=key_points))
+            else:
+                warn(section[0], f"question '{section[1]}' has no answer; left out")
         elif section == "themes":
-            _read_themes(content, lines, deck)
+            themes.extend(_read_themes(content, lines, warn))
         elif section == "preamble":
             text_blocks = [block for block in content if block.kind != "hr"]
             if text_blocks:
-                line = text_blocks[0].start + 1
-                deck.warnings.append(f"{line}: skipped the text before the first question")
+                warn(text_blocks[0].start + 1, "skipped the text before the first question")
         content.clear()
 
     for block in _top_level_blocks(text):
-        if block.kind == "heading":
-            close()
-            asked = _question_from_heading(block.text)
-            if "theme" in block.text.lower():
-                section = "themes"
-            elif asked:
-                section = ImportedQuestion(block.start + 1, asked)
-                deck.questions.append(section)
-            elif block.level == 1 and not deck.title and not deck.questions:
-                deck.title, deck.subtitle = _split_title(block.text)
-                section = "preamble"
-            else:
-                deck.warnings.append(f"{block.start + 1}: skipped the section '{block.text}'")
-                section = "skipped"
-            continue
         labelled = (
             _QUESTION_PARAGRAPH.match(lines[block.start]) if block.kind == "paragraph" else None
         )
-        if labelled:
+        if block.kind == "heading":
             close()
-            section = ImportedQuestion(block.start + 1, _clean_question(labelled["text"]))
-            deck.questions.append(section)
+            question = _question_from_heading(block.text)
+            if "theme" in block.text.lower():
+                section = "themes"
+            elif question:
+                section, asked = (block.start + 1, question), asked + 1
+            elif block.level == 1 and not title and not asked:
+                (title, subtitle), section = _split_title(block.text), "preamble"
+            else:
+                warn(block.start + 1, f"skipped the section '{block.text}'")
+                section = "skipped"
+        elif labelled:
+            close()
+            section, asked = (block.start + 1, _clean_question(labelled["text"])), asked + 1
             if block.start + 1 < block.end:  # the answer starts in the same paragraph
                 content.append(_Block("paragraph", block.start + 1, block.end))
-            continue
-        content.append(block)
+        else:
+            content.append(block)
     close()
+    deck = _deck(title, subtitle, questions, themes, source)
+    return ParsedDocument(deck, tuple(sorted(warnings, key=lambda warning: warning.line or 0)))
 
-    for question in deck.questions:
-        if not question.answer:
-            deck.warnings.append(
-                f"{question.line}: question '{question.question}' has no answer; left out"
-            )
-    deck.questions = [question for question in deck.questions if question.answer]
-    deck.warnings.sort(key=lambda warning: int(warning.split(":", 1)[0]))
-    return deck
+
+def _deck(
+    title: str, subtitle: str, questions: list[Question], themes: list[Theme], source: Path
+) -> Deck:
+    """The deck of the document `source`: its id and (when it has no title) its title from
+    the file name, and an id for every question, then every theme."""
+    taken: set[str] = set()
+    counts = f"{len(questions)} interview questions with model answers"
+    if themes:
+        counts += f", and {len(themes)} themes to weave into any answer"
+    return Deck(
+        id=slugify(title or source.stem, MAX_DECK_ID_WORDS),
+        title=title or source.stem.replace("-", " ").replace("_", " ").title(),
+        subtitle=subtitle,
+        description=f"{counts}. Imported from {source.name}.",
+        questions=tuple(
+            replace(question, id=_unique(slugify(question.question, MAX_ITEM_ID_WORDS), taken))
+            for question in questions
+        ),
+        themes=tuple(
+            replace(theme, id=_unique(slugify(theme.title, MAX_ITEM_ID_WORDS), taken))
+            for theme in themes
+        ),
+    )
 
 
 def _top_level_blocks(text: str) -> list[_Block]:
@@ -216,11 +209,12 @@ def _top_level_blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _fill_question(
-    question: ImportedQuestion, blocks: Sequence[_Block], lines: Sequence[str]
-) -> None:
-    """Take the answer and key points of `question` from the source lines of its blocks."""
+def _answer_and_key_points(
+    blocks: Sequence[_Block], lines: Sequence[str]
+) -> tuple[str, tuple[str, ...]]:
+    """The answer and key points of a question, from the source lines of its blocks."""
     answer_blocks: list[_Block] = []
+    key_points: list[str] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
@@ -232,7 +226,7 @@ def _fill_question(
             and following is not None
             and following.kind == "bullet_list"
         ):
-            question.key_points.extend(item for _, item in _list_items(following, lines))
+            key_points.extend(item for _, item in _list_items(following, lines))
             index += 2
             continue
         answer_blocks.append(block)
@@ -240,23 +234,28 @@ def _fill_question(
     while answer_blocks and answer_blocks[-1].kind == "hr":
         answer_blocks.pop()
     answer = _ANSWER_LABEL.sub("", _source(lines, answer_blocks), count=1)
-    question.answer = _unquote(answer.strip())
+    return _unquote(answer.strip()), tuple(key_points)
 
 
-def _read_themes(blocks: Sequence[_Block], lines: Sequence[str], deck: ImportedDeck) -> None:
+def _read_themes(
+    blocks: Sequence[_Block], lines: Sequence[str], warn: Callable[[int, str], None]
+) -> list[Theme]:
+    """The themes in the lists of a themes section; `warn` of anything else."""
+    themes = []
     for block in blocks:
         if block.kind not in ("bullet_list", "ordered_list"):
             if block.kind != "hr":
-                deck.warnings.append(f"{block.start + 1}: skipped text in the themes section")
+                warn(block.start + 1, "skipped text in the themes section")
             continue
         for line, item in _list_items(block, lines):
             match = _THEME_ITEM.match(item)
             if match is None:
-                deck.warnings.append(f"{line}: skipped a theme without a **bold title**: '{item}'")
+                warn(line, f"skipped a theme without a **bold title**: '{item}'")
                 continue
             title = match["title"] or match["title2"]
             summary = match["summary"] or match["summary2"]
-            deck.themes.append((title.strip().rstrip(":"), _unquote(summary.strip())))
+            themes.append(Theme("", title.strip().rstrip(":"), _unquote(summary.strip())))
+    return themes
 
 
 def _list_items(block: _Block, lines: Sequence[str]) -> list[tuple[int, str]]:
@@ -347,73 +346,6 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def to_yaml(deck: ImportedDeck, deck_id: str, source_name: str) -> str:
-    """Canonical, hand-editable YAML for `deck`, with the standard comment header."""
-    title = deck.title or Path(source_name).stem.replace("-", " ").replace("_", " ").title()
-    counts = f"{len(deck.questions)} interview questions with model answers"
-    if deck.themes:
-        counts += f", and {len(deck.themes)} themes to weave into any answer"
-    out = [HEADER.format(title=title, deck_id=deck_id), "deck:"]
-    out.append(f"  id: {deck_id}")
-    out.append(f"  title: {_scalar(title)}")
-    if deck.subtitle:
-        out.append(f"  subtitle: {_scalar(deck.subtitle)}")
-    out.append(f"  description: {_scalar(f'{counts}. Imported from {source_name}.')}")
-    taken: set[str] = set()
-    out += ["", "questions:"]
-    for question in deck.questions:
-        out.append(f"  - id: {_unique(slugify(question.question, MAX_ITEM_ID_WORDS), taken)}")
-        out.append(f"    question: {_scalar(question.question)}")
-        out.append(f"    answer: {_block(question.answer, 6, always=True)}")
-        if question.key_points:
-            out.append("    key_points:")
-            out += [f"      - {_block(point, 8)}" for point in question.key_points]
-        out.append("")
-    if deck.themes:
-        out.append("themes:")
-        for title_text, summary in deck.themes:
-            out.append(f"  - id: {_unique(slugify(title_text, MAX_ITEM_ID_WORDS), taken)}")
-            out.append(f"    title: {_scalar(title_text)}")
-            out.append(f"    summary: {_block(summary, 6)}")
-            out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _scalar(value: str) -> str:
-    """`value` as a one-line YAML scalar: plain when YAML reads it back as the same text."""
-    try:
-        if "\n" not in value and yaml.safe_load(f"k: {value}") == {"k": value}:
-            return value
-    except yaml.YAMLError:
-        pass
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
-
-
-def _block(value: str, indent: int, always: bool = False) -> str:
-    """`value` as a literal block (`|`) when it is long or multi-line, or `always`, and
-    reads back the same; else as a one-line scalar."""
-    if not always and "\n" not in value and len(value) <= 70:
-        return _scalar(value)
-    pad = " " * indent
-    block = "|\n" + "\n".join(pad + line if line else "" for line in value.split("\n"))
-    try:
-        if yaml.safe_load(f"k: {block}\n") == {"k": value + "\n"}:
-            return block
-    except yaml.YAMLError:
-        pass
-    return _scalar(value)
-
-
-def default_deck_id(deck: ImportedDeck, source: Path) -> str:
-    """A deck id from the document's title, or from its file name."""
-    return slugify(deck.title or source.stem, MAX_DECK_ID_WORDS)
-
-
-def warn_lines(source: Path, warnings: Iterable[str]) -> list[str]:
-    """The warnings as `source:line: warning: …` lines."""
-    return [f"{source}:{warning.replace(': ', ': warning: ', 1)}" for warning in warnings]
-
-
 @dataclass(frozen=True)
 class ImportResult:
     """The data file written by an import, and what the importer left out."""
@@ -421,7 +353,7 @@ class ImportResult:
     path: Path
     questions: int
     themes: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]
 
 
 def import_document(
@@ -432,25 +364,24 @@ def import_document(
     force: bool = False,
 ) -> ImportResult:
     """Write the data file for the Markdown document `source` (default: data/<deck-id>.yaml)."""
-    deck = parse_document(read_document(source, encoding))
-    if not deck.questions:
+    parsed = parse_document(read_document(source, encoding), source)
+    if not parsed.deck.questions:
         raise ExporterError(
             f"{source}: no questions found; expected headings like '### 1. Why…?' or"
             " '### Q: Why…?', or paragraphs like '**Question:** Why…?', each with an answer"
         )
-    deck_id = deck_id or default_deck_id(deck, source)
-    if not is_valid_id(deck_id):
+    deck = replace(parsed.deck, id=deck_id) if deck_id else parsed.deck
+    if not is_valid_id(deck.id):
         raise ExporterError(
-            f"--deck-id {deck_id!r} is not a slug: use lowercase letters, digits and hyphens"
+            f"--deck-id {deck.id!r} is not a slug: use lowercase letters, digits and hyphens"
         )
-    path = output or Path("data") / f"{deck_id}.yaml"
+    path = output or Path("data") / f"{deck.id}.yaml"
     if path.exists() and not force:
         raise ExporterError(f"{path}: already exists; pass --force to overwrite it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Checked as `exporter check` would before it replaces anything.
-        write_atomically(path, to_yaml(deck, deck_id, source.name).encode(), check=load_deck)
+        write_atomically(path, dump(deck).encode(), check=load_deck)
     except OSError as error:
         raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
-    warnings = tuple(warn_lines(source, deck.warnings))
-    return ImportResult(path, len(deck.questions), len(deck.themes), warnings)
+    return ImportResult(path, len(deck.questions), len(deck.themes), parsed.warnings)

@@ -9,9 +9,13 @@ from click.testing import CliRunner
 from support import FIXTURES, SHIPPED_DECK, import_apkg
 
 from exporter.cli import main
-from exporter.importer import HEADER, _unquote, parse_document, slugify
+from exporter.dump import HEADER
+from exporter.errors import Problem
+from exporter.importer import parse_document, slugify
 from exporter.load import load_deck
 from exporter.model import Deck
+
+GUIDE = Path("guide.md")
 
 
 def _import(runner: CliRunner, source: Path, output: Path, *options: str) -> tuple[str, str]:
@@ -297,8 +301,41 @@ def test_bad_deck_id_is_refused(runner: CliRunner, tmp_path: Path) -> None:
         ("“Unclosed", "“Unclosed"),
     ],
 )
-def test_only_wrapping_quotes_are_removed(text: str, expected: str) -> None:
-    assert _unquote(text) == expected
+def test_only_quotes_around_the_whole_answer_are_removed(text: str, expected: str) -> None:
+    [question] = parse_document(f"### 1. Why?\n\n{text}\n", GUIDE).deck.questions
+    assert question.answer == expected
+
+
+def test_warnings_are_located_problems_in_line_order() -> None:
+    text = (
+        "Intro text.\n\n## Themes\n\nNot a list.\n\n- plain item\n\n"
+        "### 1. Unanswered?\n\n### 2. Answered?\n\nYes.\n\n## Resources\n"
+    )
+    warnings = parse_document(text, GUIDE).warnings
+    assert all(warning.severity == "warning" for warning in warnings)
+    assert [str(warning) for warning in warnings] == [
+        "guide.md:1: warning: skipped the text before the first question",
+        "guide.md:5: warning: skipped text in the themes section",
+        "guide.md:7: warning: skipped a theme without a **bold title**: 'plain item'",
+        "guide.md:9: warning: question 'Unanswered?' has no answer; left out",
+        "guide.md:15: warning: skipped the section 'Resources'",
+    ]
+    assert warnings[0] == Problem(GUIDE, 1, "skipped the text before the first question", "warning")
+
+
+def test_questions_choose_their_ids_before_themes_wherever_these_are() -> None:
+    text = (
+        "# Guide\n\n## Themes\n\n- **Ownership** → Follow the work.\n\n"
+        "### 1. Ownership?\n\nMine.\n\n### 2. Ownership?\n\nStill mine.\n"
+    )
+    deck = parse_document(text, GUIDE).deck
+    assert [q.id for q in deck.questions] == ["ownership", "ownership-2"]
+    assert [t.id for t in deck.themes] == ["ownership-3"]
+    assert (deck.id, deck.title) == ("guide", "Guide")
+    assert deck.description == (
+        "2 interview questions with model answers, and 1 themes to weave into any answer."
+        " Imported from guide.md."
+    )
 
 
 def test_slugs_are_short_and_significant() -> None:
@@ -325,9 +362,9 @@ def test_slugs_are_short_and_significant() -> None:
     ],
 )
 def test_question_heading_shapes(heading: str) -> None:
-    deck = parse_document(f"# Deck\n\n{heading}\n\n**Answer:** Because.\n")
-    assert [(q.question, q.answer) for q in deck.questions] == [("Why here?", "Because.")]
-    assert deck.warnings == []
+    parsed = parse_document(f"# Deck\n\n{heading}\n\n**Answer:** Because.\n", GUIDE)
+    assert [(q.question, q.answer) for q in parsed.deck.questions] == [("Why here?", "Because.")]
+    assert parsed.warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -343,5 +380,5 @@ def test_question_heading_shapes(heading: str) -> None:
     ],
 )
 def test_answer_labels_are_removed_and_only_labels(answer: str, expected: str) -> None:
-    [question] = parse_document(f"### 1. Why?\n\n{answer}\n").questions
+    [question] = parse_document(f"### 1. Why?\n\n{answer}\n", GUIDE).deck.questions
     assert question.answer == expected

@@ -7,23 +7,66 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-import ftfy
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, MINIMAL_DECK, SHIPPED_DECK, write_data
+from support import MINIMAL_DECK, SHIPPED_DECK, write_data
 
 from exporter.errors import DataError
 from exporter.load import load_deck, load_decks
 from exporter.model import Deck, Question
 
-
-def seed_document() -> str:
-    """The chat document the shipped deck was made from, its mojibake repaired."""
-    text = (FIXTURES / "chat-seed.md").read_text(encoding="utf-8")
-    # A closing ” whose last byte was lost reads as a bare â€, which ftfy leaves alone.
-    return ftfy.fix_text(text, uncurl_quotes=False).replace("â€", "”")
+# The seed document (tests/fixtures/chat-seed.md) as a reader sees it through its
+# mojibake: each question, and how its answer starts and ends. That the whole deck is
+# the seed word for word, through the real importer, is tested in test_importer.py.
+SEED_QUESTIONS = [
+    (
+        "Why do you want to work at Anthropic?",
+        "I’m inspired by Anthropic’s mission to build AI systems",
+        "the guardrails that ensure those models are beneficial to society.",
+    ),
+    (
+        "How do you think about the balance between building powerful AI and ensuring it’s safe?",
+        "I see it as a portfolio problem, much like Anthropic describes in *Core Views on AI",
+        "refining safety methods in parallel with capability growth.",
+    ),
+    (
+        "What about Anthropic’s culture resonates with you?",
+        "I appreciate the emphasis on a low-ego, high-trust culture",
+        "That resonates strongly with me.",
+    ),
+    (
+        "How do you stay grounded in AI safety while working on engineering challenges day-to-day?",
+        "I believe every technical decision can embed safety considerations—from designing",
+        "where safeguards scale alongside capability.",
+    ),
+    (
+        "How do you think Anthropic’s governance structures (like the Long-Term Benefit Trust)"
+        " affect its engineering culture?",
+        "The LTBT shows that long-term mission fidelity is structurally protected",
+        "important to me when choosing where to commit my skills.",
+    ),
+    (
+        "What’s your perspective on interpretability research (e.g., feature mapping,"
+        " “AI microscope”) and its role in software engineering?",
+        "Interpretability tools feel like debugging tools for AI.",
+        "scalable and actionable in production environments.",
+    ),
+    (
+        "If you encountered evidence that a model you were working on could be misused in a"
+        " harmful way, how would you handle it?",
+        "I would escalate the concern transparently, document the evidence",
+        "protects both users and the company’s mission.",
+    ),
+]
+SEED_THEMES = [
+    ("Mission alignment", "AI safety as a first-class discipline."),
+    ("Engineering rigor", "Testing, evaluation, adversarial red-teaming."),
+    ("Cultural alignment", "Low ego, high trust, mission > politics."),
+    ("Governance awareness", "LTBT & RSP show safety isn’t just technical, it’s organizational."),
+    ("Interpretability & Transparency", "Debugging AI like software systems."),
+]
 
 
 def test_shipped_deck_has_its_title_questions_and_themes() -> None:
@@ -34,29 +77,25 @@ def test_shipped_deck_has_its_title_questions_and_themes() -> None:
         "with AI Safety Emphasis",
     )
     assert len(deck.questions) == 7
-    assert [theme.title for theme in deck.themes] == [
-        "Mission alignment",
-        "Engineering rigor",
-        "Cultural alignment",
-        "Governance awareness",
-        "Interpretability & Transparency",
-    ]
+    assert [theme.title for theme in deck.themes] == [title for title, _ in SEED_THEMES]
     for keyword in ("Core Views on", "Long-Term Benefit Trust", "Responsible Scaling"):
         assert keyword in deck.description
 
 
-def test_shipped_questions_and_answers_are_the_seed_word_for_word() -> None:
-    seed = seed_document()
-    found = re.findall(r"### \*\*\d\. (.*?)\*\*\n\n\*\*Answer:\*\*\n“(.*?)”\n", seed)
+def test_shipped_questions_and_answers_are_the_seeds() -> None:
     deck = load_deck(SHIPPED_DECK)
-    assert [(q.question, q.answer) for q in deck.questions] == found
+    assert [q.question for q in deck.questions] == [question for question, _, _ in SEED_QUESTIONS]
+    for q, (_, start, end) in zip(deck.questions, SEED_QUESTIONS, strict=True):
+        assert q.answer.startswith(start), q.id
+        assert q.answer.endswith(end), q.id
     assert "*Responsible Scaling Policy*" in deck.questions[0].answer
+    assert "company’s DNA—not treated" in deck.questions[0].answer
+    assert "‘step through’" in deck.questions[5].answer
 
 
-def test_shipped_themes_are_the_seed_word_for_word() -> None:
-    found = re.findall(r"^\* \*\*(.*?)\*\* → “?(.*?)”?$", seed_document(), re.MULTILINE)
+def test_shipped_themes_are_the_seeds() -> None:
     deck = load_deck(SHIPPED_DECK)
-    assert [(theme.title, theme.summary) for theme in deck.themes] == found
+    assert [(theme.title, theme.summary) for theme in deck.themes] == SEED_THEMES
 
 
 def test_shipped_deck_has_no_mojibake_emoji_or_wrapping_quotes() -> None:
