@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +13,17 @@ from pathlib import Path
 from exporter.anki.notes import note_contents, note_type_digests
 from exporter.anki.package import make_apkg
 from exporter.anki.preview import make_preview
-from exporter.anki.state import BuildPlan, NoteStatus, plan_build, read_state, state_to_json
+from exporter.anki.state import (
+    MAX_SECONDS,
+    REMOVED_TAG,
+    BuildPlan,
+    NoteStatus,
+    plan_build,
+    read_state,
+    state_path,
+    state_to_json,
+    states_locked,
+)
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.load import load_decks
 from exporter.model import Deck
@@ -60,16 +70,22 @@ def _no_progress(step: str, done: int, total: int) -> None:
     pass
 
 
+def _silent(message: str) -> None:
+    pass
+
+
 def build(
     paths: Iterable[Path],
     out_dir: Path,
     options: BuildOptions = BuildOptions(),
     progress: Progress = _no_progress,
+    tell: Callable[[str], None] = _silent,
 ) -> list[DeckReport]:
-    """Build `<deck-id>.apkg`, `.docx`, `-practice.docx` and `.state.json` in `out_dir`.
+    """Build `<deck-id>.apkg`, `.docx` and `-practice.docx` in `out_dir`, and keep each
+    deck's state beside its data file; `tell` hears why the build waits.
 
     Everything is rendered in memory before the first file is written, so a data
-    error leaves `out_dir` as it was.
+    error leaves every file as it was.
     """
     with gc_paused():  # the only cycles made are python-docx's, collected where made
         try:
@@ -79,9 +95,22 @@ def build(
             # What is loaded lives until the end: spare it the collections of python-docx's cycles.
             gc.freeze()
             check_out_dir(out_dir)
-            now = build_time()
-            built = [_build_deck(item, out_dir, now, options, advance) for item in rendered]
-            write_outputs(out_dir, [outputs for _, outputs in built])
+            _check_output_names(decks, out_dir)
+            now, created = clock(), creation_time()
+            states = [state_path(_source(deck)) for deck in decks]
+
+            def waiting(path: Path) -> None:
+                tell(f"{path}: waiting for another build of this deck to finish")
+
+            with states_locked(states, waiting):
+                planned = [_plan(item, out_dir, now, created, options) for item in rendered]
+                _refuse_kind_changes(decks, planned)
+                built = [
+                    _write_deck(item, plan, out_dir, options, advance)
+                    for item, plan in zip(rendered, planned, strict=True)
+                ]
+                write_outputs(out_dir, [outputs for _, outputs in built])
+                _forget_output_folder_states(decks, out_dir)
             return [report for report, _ in built]
         finally:
             gc.unfreeze()
@@ -121,48 +150,134 @@ def render_decks(decks: Iterable[Deck], advance: Callable[[str, Deck], None]) ->
     return rendered
 
 
-def _build_deck(
-    rendered: RenderedDeck,
-    out_dir: Path,
-    now: int,
-    options: BuildOptions,
-    advance: Callable[[str, Deck], None],
-) -> tuple[DeckReport, DeckOutputs]:
+def _plan(
+    rendered: RenderedDeck, out_dir: Path, now: int, created: int, options: BuildOptions
+) -> BuildPlan:
     deck = rendered.deck
-    state_path = out_dir / f"{deck.id}.state.json"
-    plan = plan_build(
+    previous = read_state(state_path(_source(deck)), deck.id)
+    if previous is None:  # a state written by an earlier version, into the output folder
+        previous = read_state(out_dir / f"{deck.id}.state.json", deck.id)
+    return plan_build(
+        deck_id=deck.id,
         title=deck.title,
         metadata=[deck.title, deck.subtitle, deck.description, deck.author],
         notes=note_contents(rendered),
         note_type_digests=note_type_digests(),
-        previous=read_state(state_path),
+        previous=previous,
         now=now,
+        created=created,
         forget_removed=options.forget_removed,
     )
+
+
+def _write_deck(
+    rendered: RenderedDeck,
+    plan: BuildPlan,
+    out_dir: Path,
+    options: BuildOptions,
+    advance: Callable[[str, Deck], None],
+) -> tuple[DeckReport, DeckOutputs]:
+    deck = rendered.deck
     apkg = (out_dir / f"{deck.id}.apkg", make_apkg(rendered, plan))
     advance("Anki deck", deck)
-    writers = [("Handout", f"{deck.id}.docx", handout_docx)]
-    if options.practice:
-        writers.append(("Practice handout", f"{deck.id}-practice.docx", practice_docx))
     documents = []
-    for step, name, write in writers:
+    for step, name, write in _documents(deck, options):
         document = write(rendered, plan.created, plan.modified, options.page_size)
         documents.append((out_dir / name, document))
         advance(step, deck)
-    outputs = DeckOutputs(tuple(documents), apkg, (state_path, state_to_json(plan.state)))
+    state = (state_path(_source(deck)), state_to_json(plan.state))
     report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents))
-    return report, outputs
+    return report, DeckOutputs(tuple(documents), apkg, state)
 
 
-def build_time() -> int:
-    """Return `SOURCE_DATE_EPOCH` when set (reproducible builds), else the clock, in seconds."""
+DocumentWriter = Callable[[RenderedDeck, int, int, str], bytes]
+
+
+def _documents(deck: Deck, options: BuildOptions) -> list[tuple[str, str, DocumentWriter]]:
+    """The handouts to write: (progress step, file name, writer)."""
+    documents: list[tuple[str, str, DocumentWriter]] = [
+        ("Handout", f"{deck.id}.docx", handout_docx)
+    ]
+    if options.practice:
+        documents.append(("Practice handout", f"{deck.id}-practice.docx", practice_docx))
+    return documents
+
+
+def _check_output_names(decks: Sequence[Deck], out_dir: Path) -> None:
+    """Refuse two decks that would write the same file (decks `x` and `x-practice`, or
+    `x.yaml` and `x.yml` in one folder), before anything is written."""
+    writers: dict[Path, tuple[Deck, Path]] = {}
+    problems = []
+    options = BuildOptions()
+    for deck in decks:
+        names = [out_dir / name for _, name, _ in _documents(deck, options)]
+        for path in [out_dir / f"{deck.id}.apkg", *names, state_path(_source(deck))]:
+            first = writers.setdefault(path.resolve(), (deck, path))[0]
+            if first is not deck:
+                problems.append(
+                    Problem(
+                        _source(deck),
+                        deck.lines.get("id"),
+                        f"deck '{deck.id}' would write {path}, which deck '{first.id}'"
+                        f" ({first.source}) writes too; give one of them another id or file name",
+                    )
+                )
+    if problems:
+        raise DataError(problems)
+
+
+def _refuse_kind_changes(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> None:
+    """Refuse a question that became a theme (or back) under the same id: Anki would
+    keep the old note and report the new one as conflicting."""
+    problems = []
+    for deck, plan in zip(decks, plans, strict=True):
+        items = {question.id: question.lines for question in deck.questions}
+        items.update({theme.id: theme.lines for theme in deck.themes})
+        for change in plan.kind_changes:
+            problems.append(
+                Problem(
+                    _source(deck),
+                    items[change.item_id].get("id"),
+                    f"{change.now} '{change.item_id}' was a {change.was} in earlier builds, and"
+                    f" Anki cannot turn a {change.was}'s note into a {change.now}'s: give it a"
+                    f" new id (the old note then stays in Anki, tagged {REMOVED_TAG})",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+
+
+def _forget_output_folder_states(decks: Iterable[Deck], out_dir: Path) -> None:
+    """Remove the states earlier versions kept in the output folder, now carried over."""
+    for deck in decks:
+        (out_dir / f"{deck.id}.state.json").unlink(missing_ok=True)
+
+
+def _source(deck: Deck) -> Path:
+    if deck.source is None:
+        raise ValueError(f"deck '{deck.id}' was not read from a file")
+    return deck.source
+
+
+def clock() -> int:
+    """The time of the build, in seconds: always the clock, so that a changed note is
+    never older than an edit made in Anki."""
+    return int(time.time())
+
+
+def creation_time() -> int:
+    """The time a deck's first build records as its creation: `SOURCE_DATE_EPOCH` when
+    set (reproducible builds), else the clock."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return int(time.time())
     try:
-        return int(value)
+        seconds = int(value)
     except ValueError:
-        raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
+        seconds = -1
+    if not 0 <= seconds <= MAX_SECONDS:
+        raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}")
+    return seconds
 
 
 @contextmanager

@@ -117,7 +117,7 @@ def _build_and_report(
     progress = _ProgressBar()
     try:
         reports = _reporting_errors(
-            lambda: build_outputs(data, out_dir, options, progress), exit_on_error
+            lambda: build_outputs(data, out_dir, options, progress, _tell), exit_on_error
         )
     finally:
         progress.close()
@@ -125,6 +125,10 @@ def _build_and_report(
         for warning in report.plan.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)
         click.echo(report.summary())
+
+
+def _tell(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _watch(data: Sequence[Path], rebuild: Callable[[], None]) -> None:

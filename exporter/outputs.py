@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import glob
 import io
 import os
+import signal
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +55,27 @@ def normalize_zip(
 
 def _same(data: bytes) -> Iterable[bytes]:
     return (data,)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove what a build killed before it could clean up left staged beside `path`."""
+    for leftover in path.parent.glob(glob.escape(f".{path.name}.") + "*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and termination signals while a build swaps its files in, so that a
+    deck's files change together; they take effect as soon as the swaps are done."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stage(path: Path, data: bytes) -> Path:
@@ -134,6 +158,9 @@ def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:
         raise ExporterError(
             f"{out_dir}: cannot create the output folder: {error.strerror}"
         ) from None
+    for deck_outputs in outputs:
+        for path, _ in deck_outputs.in_writing_order():
+            _remove_leftovers(path)
     staged: list[tuple[DeckOutputs, list[tuple[Path, Path]]]] = []  # [(staged, target)]
     try:
         for deck_outputs in outputs:
@@ -148,7 +175,8 @@ def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:
                     raise ExporterError(
                         f"{path}: cannot write: {error.strerror}; nothing was written"
                     ) from None
-        failures = [failure for deck, files in staged for failure in _replace(deck, files)]
+        with _signals_held():
+            failures = [failure for deck, files in staged for failure in _replace(deck, files)]
     finally:
         for _, files in staged:
             for temp, _ in files:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import SHIPPED_DECK
+from support import copy_shipped
 
 from exporter.cli import main
 
@@ -26,7 +26,9 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of `exporter build` on the shipped deck."""
-    out = tmp_path_factory.mktemp("shipped") / "out"
-    result = CliRunner().invoke(main, ["build", str(SHIPPED_DECK), "--out", str(out)])
+    root = tmp_path_factory.mktemp("shipped")
+    out = root / "out"
+    data = copy_shipped(root / "data")
+    result = CliRunner().invoke(main, ["build", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out

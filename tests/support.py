@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DECK = REPO / "data" / "anthropic-culture-fit.yaml"
+SHIPPED_STATE = REPO / "data" / "anthropic-culture-fit.state.json"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -37,6 +39,14 @@ def import_apkg(apkg: Path, collection_path: Path) -> Imported:
     log = collection.import_anki_package(request).log
     collection.models._clear_cache()
     return Imported(collection, log)
+
+
+def copy_shipped(folder: Path) -> Path:
+    """Copy the shipped deck and its state into `folder`: a build there leaves data/ alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (SHIPPED_DECK, SHIPPED_STATE):
+        shutil.copy(path, folder)
+    return folder / SHIPPED_DECK.name
 
 
 def write_data(folder: Path, text: str, name: str = "deck.yaml") -> Path:

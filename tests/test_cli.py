@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import MINIMAL_DECK, REPO, SHIPPED_DECK, write_data
+from support import MINIMAL_DECK, REPO, SHIPPED_DECK, copy_shipped, write_data
 
 from exporter import __version__
 from exporter.cli import main
@@ -31,7 +33,7 @@ def test_build_writes_both_files_for_every_deck_in_data(runner: CliRunner, in_tm
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "anthropic-culture-fit: 12 new → out/anthropic-culture-fit.apkg,"
+        "anthropic-culture-fit: 12 unchanged → out/anthropic-culture-fit.apkg,"
         " out/anthropic-culture-fit.docx, out/anthropic-culture-fit-practice.docx",
         "demo: 1 new → out/demo.apkg, out/demo.docx, out/demo-practice.docx",
     ]
@@ -39,31 +41,30 @@ def test_build_writes_both_files_for_every_deck_in_data(runner: CliRunner, in_tm
         "anthropic-culture-fit-practice.docx",
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
-        "anthropic-culture-fit.state.json",
         "demo-practice.docx",
         "demo.apkg",
         "demo.docx",
-        "demo.state.json",
     ]
-    assert _tree_digest(in_tmp / "data") == before
+    # The only file a build writes in data/: the state of a deck built for the first time.
+    after = _tree_digest(in_tmp / "data")
+    assert after.pop("demo.state.json")
+    assert after == before
 
 
 def test_build_with_out_creates_the_folder(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "nested" / "out"
-    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(out)])
+    result = runner.invoke(main, ["build", str(copy_shipped(tmp_path)), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
         "anthropic-culture-fit-practice.docx",
-        "anthropic-culture-fit.state.json",
     }
 
 
 def test_no_practice_skips_the_practice_handout(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(
-        main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path), "--no-practice"]
-    )
+    data = copy_shipped(tmp_path / "data")
+    result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path), "--no-practice"])
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("anthropic-culture-fit.docx\n")
     assert not (tmp_path / "anthropic-culture-fit-practice.docx").exists()
@@ -174,23 +175,41 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert result.stdout == "[]\n"
 
 
-def test_builds_with_source_date_epoch_are_byte_identical(
+def test_builds_from_the_committed_state_are_byte_identical(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    outputs = []
+    for name in ("first-clone", "second-clone"):  # another day, another machine
+        data = copy_shipped(tmp_path / name / "data")
+        result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path / name / "out")])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("anthropic-culture-fit: 12 unchanged → ")
+        outputs.append(_tree_digest(tmp_path / name))
+    assert outputs[0] == outputs[1]
+
+
+def test_first_builds_with_source_date_epoch_are_byte_identical(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000.0)
     outputs = []
     for name in ("first", "second"):
-        result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path / name)])
+        data = write_data(tmp_path / name / "data", MINIMAL_DECK)
+        result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path / name / "out")])
         assert result.exit_code == 0, result.output
         outputs.append(_tree_digest(tmp_path / name))
     assert outputs[0] == outputs[1]
+    state = json.loads((tmp_path / "first" / "data" / "deck.state.json").read_text())
+    assert state["created"] == 1_700_000_000  # the deck's creation: the epoch
+    assert {note["mod"] for note in state["notes"]} == {1_800_000_000}  # changes: the clock
 
 
 def test_bad_source_date_epoch_is_a_clear_error(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path)])
+    result = runner.invoke(main, ["build", str(copy_shipped(tmp_path)), "--out", str(tmp_path)])
     assert (result.exit_code, result.stderr) == (
         1,
         "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'\n",

@@ -332,11 +332,11 @@ def test_state_is_kept_when_the_apkg_cannot_be_replaced(
     runner: CliRunner, built_once: Path
 ) -> None:
     out = built_once / "out"
-    state = (out / "demo.state.json").read_bytes()
+    state = (built_once / "data" / "deck.state.json").read_bytes()
     (out / "demo.apkg").unlink()
     (out / "demo.apkg").mkdir()
     assert _build(runner, built_once).exit_code == 1
-    assert (out / "demo.state.json").read_bytes() == state
+    assert (built_once / "data" / "deck.state.json").read_bytes() == state
 
 
 def _outputs_without(out: Path, skipped: str) -> dict[str, bytes]:

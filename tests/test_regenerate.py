@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
-from support import REPO, SHIPPED_DECK, Imported, import_apkg
+from support import REPO, SHIPPED_DECK, Imported, copy_shipped, import_apkg
 
 from exporter.anki import notes as anki_notes
 from exporter.anki.notes import QUESTION_TYPE
@@ -39,11 +40,14 @@ class Workspace:
         self.out = root / "out"
         self.collection: Collection | None = None
 
-    def build(self, epoch: int | None) -> tuple[str, str]:
-        env = {"SOURCE_DATE_EPOCH": str(epoch) if epoch is not None else None}
-        result = self.runner.invoke(
-            main, ["build", str(self.data.parent), "--out", str(self.out)], env=env
-        )
+    def build(self, clock: int | None) -> tuple[str, str]:
+        """Build as if the clock said `clock` (None: the real clock)."""
+        with pytest.MonkeyPatch.context() as patch:
+            if clock is not None:
+                patch.setattr(time, "time", lambda: float(clock))
+            result = self.runner.invoke(
+                main, ["build", str(self.data.parent), "--out", str(self.out)]
+            )
         assert result.exit_code == 0, result.output
         return result.stdout, result.stderr
 
@@ -249,9 +253,10 @@ def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
     out = tmp_path / "out"
+    data = copy_shipped(tmp_path / "data")
     for _ in range(2):
         subprocess.run(
-            [sys.executable, "-m", "exporter", "build", str(SHIPPED_DECK), "--out", str(out)],
+            [sys.executable, "-m", "exporter", "build", str(data), "--out", str(out)],
             env=env,
             check=True,
             capture_output=True,
@@ -262,5 +267,8 @@ def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
         f"{DECK_ID}-practice.docx",
         f"{DECK_ID}.apkg",
         f"{DECK_ID}.docx",
+    ]
+    assert sorted(p.name for p in data.parent.iterdir()) == [
         f"{DECK_ID}.state.json",
+        f"{DECK_ID}.yaml",
     ]

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from exporter.anki.notes import NoteContent
+from exporter.anki.notes import NoteContent, NoteKind
 from exporter.anki.state import (
     REMOVED_TAG,
     BuildPlan,
@@ -35,6 +37,7 @@ def _plan(
     forget_removed: bool = False,
 ) -> BuildPlan:
     return plan_build(
+        deck_id="deck",
         title=title,
         metadata=metadata,
         notes=notes,
@@ -58,7 +61,7 @@ def test_first_build_stamps_everything_now() -> None:
 
 
 def test_changed_note_is_always_strictly_newer() -> None:
-    previous = BuildState("Title", created=100, notes=(StampedNote(NOTE, 500, "new"),))
+    previous = BuildState("deck", "Title", created=100, notes=(StampedNote(NOTE, 500, "new"),))
     # The clock went backwards (another machine, SOURCE_DATE_EPOCH): still newer.
     assert _mods(_plan([EDITED], previous, now=300)) == [("q", 501, "updated")]
     assert _mods(_plan([EDITED], previous, now=900)) == [("q", 900, "updated")]
@@ -92,6 +95,14 @@ def test_removed_note_stays_tagged_once_and_warns_once() -> None:
     assert _mods(forgotten) == [("q", 1000, "unchanged")]
 
 
+def test_forgetting_removed_notes_spares_those_removed_in_the_same_build() -> None:
+    # Dropped untagged, the note would stay in Anki unmarked forever.
+    first = _plan([NOTE, THEME], previous=None, now=1000)
+    second = _plan([NOTE], previous=first.state, now=2000, forget_removed=True)
+    assert _mods(second) == [("q", 1000, "unchanged"), ("t", 2000, "removed")]
+    assert len(second.warnings) == 1
+
+
 def test_changed_note_type_and_metadata_get_new_times() -> None:
     first = _plan([NOTE], previous=None, now=1000)
     restyled = _plan(
@@ -118,24 +129,110 @@ def test_state_reads_back_as_written(tmp_path: Path) -> None:
     plan = _plan([NOTE, THEME], previous=None, now=1000)
     path = tmp_path / "deck.state.json"
     path.write_bytes(state_to_json(plan.state))
-    read = read_state(path)
+    read = read_state(path, "deck")
     assert read is not None
     assert state_to_json(read) == path.read_bytes()
     assert _plan([NOTE, THEME], read, now=5000).notes == tuple(
         StampedNote(note.content, note.mod, "unchanged") for note in plan.notes
     )
-    assert read_state(tmp_path / "missing.state.json") is None
+    assert read_state(tmp_path / "missing.state.json", "deck") is None
+
+
+GOOD_STATE = state_to_json(_plan([NOTE], previous=None, now=1000).state).decode()
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    "text",
     [
-        ("{", "cannot read the build state"),
-        ('{"format": 99}', "the build state is not in a known format"),
+        "{",
+        "",
+        '{"format": 99}',
+        GOOD_STATE.replace('"mod": 1000', '"mod": 1000000000000', 1),  # milliseconds
+        GOOD_STATE.replace('"mod": 1000', '"mod": 1e400', 1),
+        GOOD_STATE.replace('"mod": 1000', '"mod": -1', 1),
+        GOOD_STATE.replace('"mod": 1000', '"mod": true', 1),
+        GOOD_STATE.replace('"created": 1000', '"created": 100000000000000000', 1),
+        GOOD_STATE.replace('"note_types": {', '"note_types": [{', 1).replace(
+            '\n },\n "notes"', '\n }],\n "notes"', 1
+        ),
+        GOOD_STATE.replace('"kind": "question"', '"kind": "cloze"', 1),
+        "[" * 100_000 + "]" * 100_000,
+        '{"format": 2, ' + '"a": {' * 10_000 + "}" * 10_001,
+    ],
+    ids=[
+        "truncated",
+        "empty",
+        "format-99",
+        "milliseconds",
+        "1e400",
+        "negative",
+        "bool",
+        "created-1e17",
+        "note-types-list",
+        "unknown-kind",
+        "nested-lists",
+        "nested-objects",
     ],
 )
-def test_unreadable_state_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+def test_unreadable_state_is_a_clear_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "deck.state.json"
     path.write_text(text)
-    with pytest.raises(ExporterError, match=message):
-        read_state(path)
+    with pytest.raises(ExporterError) as raised:
+        read_state(path, "deck")
+    message = str(raised.value)
+    assert message.startswith(f"{path}: cannot read the build state (")
+    assert message.endswith(
+        "); delete it to start afresh (the next import then refreshes every note)"
+    )
+    assert "\n" not in message
+
+
+# A build: each item present with its kind and text, and the clock, which may jump
+# back (another machine, a pinned SOURCE_DATE_EPOCH in older versions, a fixed clock).
+BUILDS = st.lists(
+    st.tuples(
+        st.dictionaries(
+            st.sampled_from("abcd"),
+            st.tuples(st.sampled_from(["question", "theme"]), st.sampled_from("xyz")),
+        ),
+        st.integers(min_value=0, max_value=3000),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=300)
+@given(builds=BUILDS)
+def test_state_invariants_hold_over_any_sequence_of_builds(
+    builds: list[tuple[dict[str, tuple[NoteKind, str]], int]],
+) -> None:
+    state: BuildState | None = None
+    emitted: dict[str, NoteContent] = {}  # the last content emitted for each guid
+    kinds: dict[str, NoteKind] = {}  # the kind a guid was first emitted as
+    for items, now in builds:
+        notes = [
+            NoteContent(f"guid-{item}", kind, item, (text,), ("deck",))
+            for item, (kind, text) in sorted(items.items())
+        ]
+        plan = _plan(notes, previous=state, now=now)
+        # (c) a guid never changes its note type silently: the build is told.
+        changed_kind = {note.guid for note in notes if kinds.get(note.guid, note.kind) != note.kind}
+        assert {f"guid-{change.item_id}" for change in plan.kind_changes} == changed_kind
+        if changed_kind:
+            continue  # the build refuses: nothing is emitted, the state stays
+        latest = state.latest() if state else 0
+        old_mods = {note.content.guid: note.mod for note in state.notes} if state else {}
+        for note in plan.notes:
+            guid = note.content.guid
+            if emitted.get(guid) != note.content:
+                # (a) differs from what was last emitted: newer than all the deck emitted,
+                # and never older than the clock.
+                assert note.mod > latest
+                assert note.mod >= now
+            else:
+                # (b) unchanged: keeps its time.
+                assert note.mod == old_mods[guid]
+            emitted[guid] = note.content
+            kinds.setdefault(guid, note.content.kind)
+        state = plan.state
