@@ -117,9 +117,16 @@ def build(
 
 
 def check_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
-    """Read and validate every deck named by `paths`, writing nothing."""
+    """Validate every deck named by `paths` as a build would, writing nothing: the data,
+    its pictures, the names of the outputs and the deck's state."""
     with gc_paused():
-        return load_decks(paths)
+        decks = load_decks(paths)
+        rendered = render_decks(decks, lambda step, deck: None)
+    _check_output_names(decks, Path("out"))
+    now, created = clock(), creation_time()
+    options = BuildOptions()
+    _refuse_kind_changes(decks, [_plan(item, None, now, created, options) for item in rendered])
+    return decks
 
 
 def write_previews(paths: Iterable[Path], out_dir: Path) -> list[Path]:
@@ -151,11 +158,11 @@ def render_decks(decks: Iterable[Deck], advance: Callable[[str, Deck], None]) ->
 
 
 def _plan(
-    rendered: RenderedDeck, out_dir: Path, now: int, created: int, options: BuildOptions
+    rendered: RenderedDeck, out_dir: Path | None, now: int, created: int, options: BuildOptions
 ) -> BuildPlan:
     deck = rendered.deck
     previous = read_state(state_path(_source(deck)), deck.id)
-    if previous is None:  # a state written by an earlier version, into the output folder
+    if previous is None and out_dir:  # a state an earlier version kept in the output folder
         previous = read_state(out_dir / f"{deck.id}.state.json", deck.id)
     return plan_build(
         deck_id=deck.id,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import unquote
 
 from docx.image.image import Image
@@ -17,6 +20,8 @@ from exporter.model import Deck
 
 # The formats Anki's clients and Word all show the same way.
 SUPPORTED_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif"}
+EMU_PER_INCH = 914_400
+DEFAULT_DPI = 72
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -27,6 +32,8 @@ class Media:
 
     name: str
     data: bytes
+    width: int  # the picture's own size, in EMU (914,400 an inch)
+    height: int
 
 
 def collect_media(
@@ -57,6 +64,8 @@ def _read(folder: PurePath, target: str) -> Media | str:
     if _SCHEME.match(target):
         return "is not a file in the data folder; save it next to the data file"
     relative = PurePath(unquote(target.split("?", 1)[0].split("#", 1)[0]))
+    if "\x00" in str(relative):
+        return "is not a file name"
     path = (folder / relative).resolve()  # type: ignore[attr-defined]
     if relative.is_absolute() or not path.is_relative_to(folder):
         return "is outside the data folder"
@@ -66,14 +75,33 @@ def _read(folder: PurePath, target: str) -> Media | str:
     if suffix not in SUPPORTED_SUFFIXES:
         return "is not a PNG, JPEG or GIF file"
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return f"not found (looked for {path})"
     except OSError as error:
         return f"cannot be read: {error.strerror}"
     try:
-        Image.from_blob(data)
+        image = Image.from_blob(data)
     except Exception:  # python-docx raises several kinds for damaged or foreign files
         return "cannot be read as an image; is the file damaged?"
+    if image.px_width < 1 or image.px_height < 1:
+        return "cannot be read as an image; is the file damaged?"
     name = hashlib.sha256(data).hexdigest()[:20] + SUPPORTED_SUFFIXES[suffix]
-    return Media(name, data)
+    width = _emu(image.px_width, image.horz_dpi)
+    return Media(name, data, width, _emu(image.px_height, image.vert_dpi))
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file at `path`; a FIFO or a device raises instead of
+    blocking the build or reading without end."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return file.read()
+
+
+def _emu(pixels: int, dpi: int) -> int:
+    # A header may claim 0 dots per inch (or a PNG under 20 per metre): read it as the
+    # 72 that files with no density get.
+    return int(pixels / (dpi if dpi >= 1 else DEFAULT_DPI) * EMU_PER_INCH)  # as python-docx
