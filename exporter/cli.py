@@ -141,17 +141,20 @@ def _watch(data: Sequence[Path], rebuild: Callable[[], None]) -> None:
 
     # Editors often save by replacing the file: watch the folders that hold the files.
     folders = {path if path.is_dir() else path.parent for path in data}
-    files = {path.resolve() for path in data if not path.is_dir()}
+    data_folders = {path.resolve() for path in data if path.is_dir()}
+    data_files = {path.resolve() for path in data if not path.is_dir()}
 
     def is_data(_: object, changed: str) -> bool:
         path = Path(changed).resolve()
-        return path.suffix in DATA_SUFFIXES and (
-            not files or path in files or path.parent in folders
-        )
+        return path in data_files or (path.suffix in DATA_SUFFIXES and path.parent in data_folders)
 
     click.echo(f"watching {', '.join(sorted(map(str, folders)))} (Ctrl-C to stop)", err=True)
-    for _ in watch(*folders, watch_filter=is_data, debounce=200, step=50, raise_interrupt=False):
-        rebuild()
+    changes = watch(*folders, watch_filter=is_data, debounce=200, step=50, raise_interrupt=False)
+    try:
+        for _ in changes:
+            rebuild()
+    except KeyboardInterrupt:  # during a rebuild: its outputs are whole, old or new
+        click.echo("stopped watching", err=True)
 
 
 class _ProgressBar:

@@ -143,7 +143,7 @@ def _spans(paragraph: Element, spans: Iterable[Span], text: _Text, bold: bool = 
     writer = text.writer
     for span in spans:
         if span.image is not None:
-            writer.picture(paragraph, text.media[span.image].data, span.text)
+            writer.picture(paragraph, text.media[span.image], span.text)
             continue
         container = paragraph
         style = writer.style_id("Inline Code") if span.code else None

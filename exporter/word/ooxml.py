@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -25,11 +24,14 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from lxml import etree
 
+from exporter.images import Media
 from exporter.outputs import normalize_zip
 from exporter.word.template import Element as Element  # re-exported: blocks and handout use it
 from exporter.word.template import new_document, set_up_page
 
 HEADER_FILL = "E7E6E6"
+# Word's limit for a document property such as its title or keywords.
+MAX_PROPERTY_LENGTH = 255
 EMU_PER_TWIP = 635
 
 NewParagraph = Callable[[str | None], Element]
@@ -119,10 +121,11 @@ class DocxWriter:
         link.set(_REL_ID, self._link_ids[url])
         return link
 
-    def picture(self, paragraph: Element, image: bytes, description: str) -> None:
+    def picture(self, paragraph: Element, media: Media, description: str) -> None:
         """Append an inline picture, at most as wide as the text, described by its alt text."""
-        width = min(DocxImage.from_blob(image).width, self.text_width)
-        inline = self._document.part.new_pic_inline(io.BytesIO(image), width=width)
+        width = min(media.width, self.text_width)
+        height = round(media.height * (width / media.width))  # python-docx's own scaling
+        inline = self._document.part.new_pic_inline(io.BytesIO(media.data), width, height)
         # python-docx numbers pictures by searching the document, which holds none of
         # the streamed body: number them here so that each id is unique.
         self._pictures += 1
@@ -163,10 +166,10 @@ class DocxWriter:
     ) -> None:
         """Set the core properties; the others python-docx's template has are emptied."""
         properties = self._document.core_properties
-        properties.title = title
-        properties.subject = subject
-        properties.keywords = keywords
-        properties.author = author
+        properties.title = _clipped(title)
+        properties.subject = _clipped(subject)
+        properties.keywords = _clipped(keywords, ", ")
+        properties.author = _clipped(author)
         properties.last_modified_by = ""
         properties.comments = ""
         properties.category = ""
@@ -334,3 +337,14 @@ _AFTER_PBDR_IN_PPR = frozenset(
 _AFTER_SHD_IN_TCPR = frozenset(
     qn(f"w:{tag}") for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
 )
+
+
+def _clipped(text: str, separator: str = " ") -> str:
+    """`text` cut to the length a document property may have, at a `separator`, with an
+    ellipsis: the property describes the document, the full text is in it."""
+    if len(text) <= MAX_PROPERTY_LENGTH:
+        return text
+    cut = text[: MAX_PROPERTY_LENGTH - 1]
+    if separator in cut:
+        cut = cut.rsplit(separator, 1)[0]
+    return cut + "…"
