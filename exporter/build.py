@@ -52,6 +52,7 @@ class DeckReport:
     plan: BuildPlan
     apkg: Path
     handouts: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line: `<deck-id>: 1 updated, 11 unchanged → <apkg>, <handouts>`."""
@@ -105,8 +106,9 @@ def build(
             with states_locked(states, waiting):
                 planned = [_plan(item, out_dir, now, created, options) for item in rendered]
                 _refuse_kind_changes(decks, planned)
+                moves = _moves(decks, planned)
                 built = [
-                    _write_deck(item, plan, out_dir, options, advance)
+                    _write_deck(item, plan, out_dir, options, advance, moves.get(item.deck.id, ()))
                     for item, plan in zip(rendered, planned, strict=True)
                 ]
                 write_outputs(out_dir, [outputs for _, outputs in built])
@@ -183,6 +185,7 @@ def _write_deck(
     out_dir: Path,
     options: BuildOptions,
     advance: Callable[[str, Deck], None],
+    moves: Sequence[str],
 ) -> tuple[DeckReport, DeckOutputs]:
     deck = rendered.deck
     apkg = (out_dir / f"{deck.id}.apkg", make_apkg(rendered, plan))
@@ -193,7 +196,8 @@ def _write_deck(
         documents.append((out_dir / name, document))
         advance(step, deck)
     state = (state_path(_source(deck)), state_to_json(plan.state))
-    report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents))
+    warnings = (*plan.warnings, *moves)
+    report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents), warnings)
     return report, DeckOutputs(tuple(documents), apkg, state)
 
 
@@ -252,6 +256,27 @@ def _refuse_kind_changes(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> N
             )
     if problems:
         raise DataError(problems)
+
+
+def _moves(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> dict[str, list[str]]:
+    """Warnings, by deck id, for items that left one deck for another in this build: the
+    GUID comes from the deck id, so Anki sees a new card, without the old one's history."""
+    left = {
+        (content.kind, content.item_id): deck.id
+        for deck, plan in zip(decks, plans, strict=True)
+        for content in plan.newly_removed
+    }
+    moves: dict[str, list[str]] = {}
+    for deck, plan in zip(decks, plans, strict=True):
+        for note in plan.notes:
+            origin = left.get((note.content.kind, note.content.item_id))
+            if note.status == "new" and origin is not None:
+                moves.setdefault(deck.id, []).append(
+                    f"{note.content.kind} '{note.content.item_id}' moved here from deck"
+                    f" '{origin}': Anki adds it as a new card, without the review history of"
+                    f" the old one (which stays in '{origin}', tagged {REMOVED_TAG})"
+                )
+    return moves
 
 
 def _forget_output_folder_states(decks: Iterable[Deck], out_dir: Path) -> None:

@@ -122,7 +122,7 @@ def _build_and_report(
     finally:
         progress.close()
     for report in reports or ():
-        for warning in report.plan.warnings:
+        for warning in report.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)
         click.echo(report.summary())
 

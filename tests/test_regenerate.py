@@ -38,15 +38,17 @@ class Workspace:
         self.data.parent.mkdir()
         shutil.copy(SHIPPED_DECK, self.data)
         self.out = root / "out"
+        self.state = self.data.with_name(f"{DECK_ID}.state.json")
         self.collection: Collection | None = None
 
-    def build(self, clock: int | None) -> tuple[str, str]:
-        """Build as if the clock said `clock` (None: the real clock)."""
+    def build(self, clock: int | None, out: Path | None = None) -> tuple[str, str]:
+        """Build into `out` (default: the workspace's) as if the clock said `clock`
+        (None: the real clock)."""
         with pytest.MonkeyPatch.context() as patch:
             if clock is not None:
                 patch.setattr(time, "time", lambda: float(clock))
             result = self.runner.invoke(
-                main, ["build", str(self.data.parent), "--out", str(self.out)]
+                main, ["build", str(self.data.parent), "--out", str(out or self.out)]
             )
         assert result.exit_code == 0, result.output
         return result.stdout, result.stderr
@@ -56,10 +58,11 @@ class Workspace:
         assert text.count(old) == 1, old
         self.data.write_text(text.replace(old, new), encoding="utf-8")
 
-    def import_deck(self) -> Imported:
+    def import_deck(self, out: Path | None = None) -> Imported:
         if self.collection is not None:
             self.collection.close()
-        imported = import_apkg(self.out / f"{DECK_ID}.apkg", self.root / "collection.anki2")
+        package = (out or self.out) / f"{DECK_ID}.apkg"
+        imported = import_apkg(package, self.root / "collection.anki2")
         self.collection = imported.collection
         return imported
 
@@ -272,3 +275,81 @@ def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
         f"{DECK_ID}.state.json",
         f"{DECK_ID}.yaml",
     ]
+
+
+CULTURE = "What about Anthropic’s culture resonates with you?"
+WHY = "Why do you want to work at Anthropic?"
+NIX_EPOCH = "315532800"  # what nix-shell, nix develop and devbox export: 1980
+
+
+def _answer(imported: Imported, question: str) -> str:
+    return str(_note(imported.collection, question).fields[1])  # type: ignore[attr-defined]
+
+
+def test_a_pinned_source_date_epoch_never_holds_back_an_edit(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NIX_EPOCH)
+    workspace.build(None)
+    col = workspace.import_deck().collection
+    note = _note(col, CULTURE)
+    note.fields[0] = "What about Anthropic’s culture speaks to you?"  # type: ignore[attr-defined]
+    col.update_note(note)  # type: ignore[arg-type]
+    # Later, the answer of the same question is edited in the data.
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    workspace.build(int(time.time()) + 5)
+    imported = workspace.import_deck()
+    assert _log_counts(imported)["updated"] == 1
+    assert _answer(imported, CULTURE).startswith("<p>I value the emphasis")
+
+
+def test_without_its_state_a_build_refreshes_every_note_whatever_the_epoch(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NIX_EPOCH)
+    workspace.build(None)
+    workspace.import_deck()
+    workspace.state.unlink()
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    stdout, _ = workspace.build(int(time.time()) + 5)
+    assert stdout.startswith(f"{DECK_ID}: 12 new → ")
+    imported = workspace.import_deck()
+    assert _log_counts(imported)["updated"] == 12
+    assert _answer(imported, CULTURE).startswith("<p>I value the emphasis")
+
+
+def test_a_build_into_another_folder_and_back_loses_nothing(workspace: Workspace) -> None:
+    now = int(time.time())
+    workspace.build(now)
+    original = _answer(workspace.import_deck(), CULTURE)
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    prep = workspace.root / "prep"
+    workspace.build(now + 10, out=prep)
+    assert _answer(workspace.import_deck(prep), CULTURE).startswith("<p>I value the emphasis")
+    workspace.edit("I value the emphasis on a low-ego, high-trust culture", EDITED_ANSWER_START)
+    stdout, _ = workspace.build(now + 20)
+    assert stdout.startswith(f"{DECK_ID}: 1 updated, 11 unchanged → ")
+    imported = workspace.import_deck()
+    assert _log_counts(imported)["updated"] == 1
+    assert _answer(imported, CULTURE) == original
+
+
+def test_a_question_moved_into_the_themes_with_its_id_is_refused(workspace: Workspace) -> None:
+    workspace.build(None)
+    text = workspace.data.read_text(encoding="utf-8")
+    start = text.index("  - id: why-anthropic")
+    end = text.index("  - id: ", start + 1)
+    theme = "  - id: why-anthropic\n    title: Why Anthropic\n    summary: The mission.\n"
+    workspace.data.write_text(text[:start] + text[end:] + theme, encoding="utf-8")
+    line = (text[:start] + text[end:] + theme).count("\n", 0, -len(theme)) + 1
+    before = workspace.outputs(), workspace.state.read_bytes()
+    result = workspace.runner.invoke(
+        main, ["build", str(workspace.data), "--out", str(workspace.out)]
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{workspace.data}:{line}: theme 'why-anthropic' was a question in earlier builds,"
+        " and Anki cannot turn a question's note into a theme's: give it a new id (the old"
+        " note then stays in Anki, tagged exporter::removed)\n",
+    )
+    assert (workspace.outputs(), workspace.state.read_bytes()) == before

@@ -78,6 +78,7 @@ class BuildPlan:
     state: BuildState
     warnings: tuple[str, ...]
     kind_changes: tuple[KindChange, ...] = ()
+    newly_removed: tuple[NoteContent, ...] = ()  # gone from the data since the last build
 
     def count(self, status: NoteStatus) -> int:
         """Number of notes with `status`."""
@@ -125,6 +126,7 @@ def plan_build(
         stamped.append(StampedNote(content, stamp(old.mod, changed), status))
 
     warnings: list[str] = []
+    newly_removed: list[NoteContent] = []
     for old in old_notes.values():
         content = old.content
         if REMOVED_TAG in content.tags:
@@ -132,6 +134,7 @@ def plan_build(
                 stamped.append(StampedNote(content, old.mod, "removed"))
             continue
         content = replace(content, tags=(*content.tags, REMOVED_TAG))
+        newly_removed.append(content)
         warnings.append(
             f"{content.kind} '{content.item_id}' is gone from the data: its note stays"
             f" in the package tagged {REMOVED_TAG}; delete it in Anki"
@@ -180,6 +183,7 @@ def plan_build(
         state=state,
         warnings=tuple(warnings),
         kind_changes=tuple(kind_changes),
+        newly_removed=tuple(newly_removed),
     )
 
 
