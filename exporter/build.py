@@ -270,7 +270,7 @@ def _moves(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> dict[str, list[
     for deck, plan in zip(decks, plans, strict=True):
         for note in plan.notes:
             origin = left.get((note.content.kind, note.content.item_id))
-            if note.status == "new" and origin is not None:
+            if note.status == "new" and origin not in (None, deck.id):
                 moves.setdefault(deck.id, []).append(
                     f"{note.content.kind} '{note.content.item_id}' moved here from deck"
                     f" '{origin}': Anki adds it as a new card, without the review history of"

@@ -145,8 +145,8 @@ def plan_build(
     if previous.deck_id != deck_id:
         warnings.append(
             f"deck id changed from '{previous.deck_id}' to '{deck_id}': Anki knows every card"
-            f" by the deck id, so importing adds all {len(notes)} notes again as new cards,"
-            " without their review history; change the id back to keep them"
+            " by the deck id, so importing adds every note again as a new card, without its"
+            " review history; change the id back to keep them"
         )
     if previous.title != title:
         warnings.append(

@@ -1,0 +1,201 @@
+"""Data that `exporter check` calls valid builds, whatever its size or its pictures' headers;
+what would lose work is refused or announced before it happens."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from support import MINIMAL_DECK, REPO, write_data
+
+from exporter.cli import main
+
+
+def _build(runner: CliRunner, data: Path, out: Path) -> tuple[int, str, str]:
+    result = runner.invoke(main, ["build", str(data), "--out", str(out)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _core_properties(path: Path) -> dict[str, str]:
+    properties = docx.Document(str(path)).core_properties
+    return {
+        "title": properties.title,
+        "subject": properties.subject,
+        "author": properties.author,
+        "keywords": properties.keywords,
+    }
+
+
+def test_long_titles_and_many_tags_build(runner: CliRunner, tmp_path: Path) -> None:
+    title = "A very long deck title " * 11  # 253 characters, 264 with " (practice)"
+    author = "An Author With A Long Name " * 10
+    tags = ", ".join(f"topic-number-{n}" for n in range(29))
+    text = (
+        f"deck:\n  id: demo\n  title: {title.strip()}\n  subtitle: {'sub ' * 70}\n"
+        f"  author: {author.strip()}\nquestions:\n  - id: first\n    question: Q?\n"
+        f"    answer: A.\n    tags: [{tags}]\n"
+    )
+    data = write_data(tmp_path, text)
+    code, _, stderr = _build(runner, data, tmp_path / "out")
+    assert (code, stderr) == (0, "")
+    for name in ("demo.docx", "demo-practice.docx"):
+        properties = _core_properties(tmp_path / "out" / name)
+        assert all(len(value) <= 255 for value in properties.values()), properties
+        assert properties["keywords"].startswith("demo, topic-number-0, topic-number-1,")
+        assert properties["keywords"].endswith("…")
+
+
+def _pictures(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", (60, 30), "teal")
+    zero = folder / "zero-dpi.jpg"
+    image.save(zero, "JPEG")
+    jpeg = bytearray(zero.read_bytes())
+    at = jpeg.index(b"JFIF\x00")
+    jpeg[at + 7 : at + 12] = b"\x01\x00\x00\x00\x00"  # units: dots per inch; density 0 × 0
+    zero.write_bytes(bytes(jpeg))
+    tiny = folder / "tiny-density.png"
+    image.save(tiny, "PNG", dpi=(0.3, 0.3))  # pHYs under 20 pixels per metre
+    return {"zero": zero, "tiny": tiny}
+
+
+def test_pictures_with_a_density_of_zero_build(runner: CliRunner, tmp_path: Path) -> None:
+    pictures = _pictures(tmp_path / "data")
+    answer = " ".join(f"![{name}]({path.name})" for name, path in pictures.items())
+    text = MINIMAL_DECK.replace("The *first* answer.", f"'{answer}'")
+    data = write_data(tmp_path / "data", text)
+    code, _, stderr = _build(runner, data, tmp_path / "out")
+    assert (code, stderr) == (0, "")
+    handout = docx.Document(str(tmp_path / "out" / "demo.docx"))
+    shapes = handout.inline_shapes
+    assert len(shapes) == 2
+    # Read as 72 dots per inch, like a picture that states no density: 60 × 30 points.
+    assert [(shape.width.pt, shape.height.pt) for shape in shapes] == [(60, 30), (60, 30)]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("a%00.png", "is not a file name"),
+        ("pipe.png", "cannot be read: not a regular file"),
+    ],
+    ids=["null-byte", "fifo"],
+)
+@pytest.mark.parametrize("command", ["build", "check", "preview"])
+def test_pictures_that_are_not_files_are_refused_at_once(
+    tmp_path: Path, target: str, message: str, command: str
+) -> None:
+    folder = tmp_path / "data"
+    data = write_data(folder, MINIMAL_DECK.replace("The *first* answer.", f"'![x]({target})'"))
+    os.mkfifo(folder / "pipe.png")
+    arguments = [command, str(data)] + ([] if command == "check" else ["--out", str(tmp_path)])
+    result = subprocess.run(
+        [sys.executable, "-m", "exporter", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a FIFO read blocks for ever
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{data}:7: image '{target}' in 'answer' {message}\n",
+    )
+
+
+def test_check_reports_what_build_would_refuse(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK.replace("The *first* answer.", "'![x](gone.png)'"))
+    result = runner.invoke(main, ["check", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{data}:7: image 'gone.png' in 'answer' not found (looked for {tmp_path}/gone.png)\n"
+    )
+
+
+def test_decks_whose_outputs_would_collide_are_refused(runner: CliRunner, tmp_path: Path) -> None:
+    first = write_data(tmp_path / "data", MINIMAL_DECK.replace("id: demo", "id: x"), "a.yaml")
+    second = write_data(
+        tmp_path / "data", MINIMAL_DECK.replace("id: demo", "id: x-practice"), "b.yaml"
+    )
+    for command in (["build", str(tmp_path / "data"), "--out", str(tmp_path / "out")], ["check"]):
+        if command == ["check"]:
+            command = ["check", str(tmp_path / "data")]
+        result = runner.invoke(main, command)
+        out = tmp_path / "out" if command[0] == "build" else Path("out")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"{second}:2: deck 'x-practice' would write {out}/x-practice.docx, which deck 'x'"
+            f" ({first}) writes too; give one of them another id or file name\n",
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_changed_deck_id_is_announced(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    assert _build(runner, data, tmp_path / "out")[0] == 0
+    write_data(tmp_path, MINIMAL_DECK.replace("id: demo", "id: renamed"))
+    code, _, stderr = _build(runner, data, tmp_path / "out")
+    assert code == 0
+    assert stderr.splitlines() == [
+        "renamed: warning: question 'first' is gone from the data: its note stays in the"
+        " package tagged exporter::removed; delete it in Anki (search tag:exporter::removed)",
+        "renamed: warning: deck id changed from 'demo' to 'renamed': Anki knows every card by"
+        " the deck id, so importing adds every note again as a new card, without its review"
+        " history; change the id back to keep them",
+    ]
+
+
+def test_a_question_moved_to_another_deck_is_announced(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    second_question = "  - id: second\n    question: Second?\n    answer: Two.\n"
+    write_data(folder, MINIMAL_DECK + second_question, "a.yaml")
+    other = MINIMAL_DECK.replace("id: demo", "id: other").replace("id: first", "id: own")
+    write_data(folder, other, "b.yaml")
+    assert _build(runner, folder, tmp_path / "out")[0] == 0
+    write_data(folder, MINIMAL_DECK, "a.yaml")
+    write_data(folder, other + second_question, "b.yaml")
+    code, _, stderr = _build(runner, folder, tmp_path / "out")
+    assert code == 0
+    assert stderr.splitlines()[-1] == (
+        "other: warning: question 'second' moved here from deck 'demo': Anki adds it as a new"
+        " card, without the review history of the old one (which stays in 'demo', tagged"
+        " exporter::removed)"
+    )
+
+
+def test_a_hand_edited_state_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    assert _build(runner, data, tmp_path / "out")[0] == 0
+    state = tmp_path / "deck.state.json"
+    state.write_text(state.read_text().replace('"created": ', '"created": 1e400, "was": '))
+    code, _, stderr = _build(runner, data, tmp_path / "out")
+    assert code == 1
+    assert stderr.startswith(f"{state}: cannot read the build state (")
+    assert stderr.endswith(
+        "delete it to start afresh (the next import then refreshes every note)\n"
+    )
+
+
+def test_ctrl_c_while_the_command_starts_prints_no_traceback_of_ours(tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    for delay in [n / 200 for n in range(30)]:  # 0 to 150 ms, through the imports
+        process = subprocess.Popen(
+            [sys.executable, "-m", "exporter", "build", str(data), "--out", str(tmp_path / "o")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        # Python's own start-up (importing `site`) is not ours to guard.
+        assert "exporter" not in stderr.partition("Traceback")[2], stderr
