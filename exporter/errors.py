@@ -32,12 +32,16 @@ class Problem:
 
     def __str__(self) -> str:
         """`path:line: message`, with `warning: ` before the message of a warning."""
-        message = _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], self.message)
+        path, message = _one_line(str(self.path)), _one_line(self.message)
         if self.severity == "warning":
             message = f"warning: {message}"
         if self.line is None:
-            return f"{self.path}: {message}"
-        return f"{self.path}:{self.line}: {message}"
+            return f"{path}: {message}"
+        return f"{path}:{self.line}: {message}"
+
+
+def _one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class DataError(ExporterError):

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from urllib.parse import unquote
 
 from docx.image.image import Image
 
 from exporter.errors import Problem
+from exporter.files import read_regular_file
 from exporter.markdown import RenderedMarkdown
 from exporter.model import Deck
 
@@ -89,16 +87,6 @@ def _read(folder: PurePath, target: str) -> Media | str:
     name = hashlib.sha256(data).hexdigest()[:20] + SUPPORTED_SUFFIXES[suffix]
     width = _emu(image.px_width, image.horz_dpi)
     return Media(name, data, width, _emu(image.px_height, image.vert_dpi))
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of the regular file at `path`; a FIFO or a device raises instead of
-    blocking the build or reading without end."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return file.read()
 
 
 def _emu(pixels: int, dpi: int) -> int:

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 from exporter.dump import dump
 from exporter.errors import ExporterError, Problem
+from exporter.files import read_regular_file
 from exporter.load import is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
@@ -29,20 +30,20 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 _NUMBERED_QUESTION = re.compile(
-    r"^(?:Q(?:uestion)?\s*)?\d+\s*[.):\-–—]\s*(?P<text>.+)$", re.IGNORECASE
+    r"^(?:Q(?:uestion)?+\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE
 )
-_LABELLED_QUESTION = re.compile(r"^Q(?:uestion)?\s*[:.\-–—]\s*(?P<text>.+)$", re.IGNORECASE)
+_LABELLED_QUESTION = re.compile(r"^Q(?:uestion)?+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 _QUESTION_PARAGRAPH = re.compile(
-    r"^\s*(?:\*\*|__)\s*Q(?:uestion)?\s*\d*\s*[:.]?\s*(?:\*\*|__)\s*[:.]?\s*(?P<text>.+)$",
+    r"^\s*+(?:\*\*|__)\s*+Q(?:uestion)?+\s*+\d*+\s*+[:.]?+\s*+(?:\*\*|__)\s*+[:.]?+\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
 _ANSWER_LABEL = re.compile(
-    r"^\s*(?:\*\*|__)?\s*(?:Answer(?:\s*\([^)\n]*\))?|A)\s*(?:\*\*|__)?\s*:"
-    r"\s*(?:\*\*|__)?[ \t]*\n?",
+    r"^\s*+(?:\*\*|__)?+\s*+(?:Answer(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+:"
+    r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
     re.IGNORECASE,
 )
 _KEY_POINTS_LABEL = re.compile(
-    r"^(?:key\s+(?:points|takeaways)|talking\s+points|points\s+to\s+(?:hit|make))\s*:?$",
+    r"^(?:key\s++(?:points|takeaways)|talking\s++points|points\s++to\s++(?:hit|make))\s*+:?$",
     re.IGNORECASE,
 )
 _THEME_ITEM = re.compile(
@@ -50,7 +51,10 @@ _THEME_ITEM = re.compile(
     r"|^(?:\*\*|__)(?P<title2>.+?):(?:\*\*|__)\s*(?P<summary2>.+)$",
     re.DOTALL,
 )
-_TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*\((?P<subtitle>[^()]+)\)$")
+_TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
+_LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
+_WORD = re.compile(r"[a-z0-9]+")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _STOP_WORDS = frozenset(
     "a about an and are as at be do does for from how i in is it its me of on or our s that"
@@ -63,7 +67,7 @@ MAX_ITEM_ID_WORDS = 4
 def read_document(path: Path, encoding: str = "utf-8") -> str:
     """Read `path` as `encoding` and repair mojibake (UTF-8 once read as Windows-1252)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as error:
         raise ExporterError(f"{path}: cannot read: {error.strerror}") from None
     try:
@@ -263,7 +267,7 @@ def _list_items(block: _Block, lines: Sequence[str]) -> list[tuple[int, str]]:
     items = []
     for start, end in block.items:
         raw = lines[start:end]
-        marker = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+", raw[0])
+        marker = _LIST_MARKER.match(raw[0])
         indent = len(marker.group()) if marker else 0
         rest = [line[indent:] if line[:indent].isspace() else line.strip() for line in raw[1:]]
         items.append((start + 1, "\n".join([raw[0][indent:], *rest]).strip()))
@@ -301,7 +305,7 @@ def _question_from_heading(heading: str) -> str:
 
 def _clean_question(text: str) -> str:
     """A question without Markdown emphasis or the quotation marks around it."""
-    text = re.sub(r"(\*\*|__|\*|_)(.+?)\1", r"\2", text.strip())
+    text = _EMPHASIS.sub(r"\2", text.strip())
     return _unquote(text.strip())
 
 
@@ -332,7 +336,7 @@ def slugify(text: str, max_words: int) -> str:
     """A short id from `text`: its first significant words, lowercase, hyphenated."""
     text = text.replace("’", "'")  # so that "Anthropic’s" splits like "Anthropic's"
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words = _WORD.findall(ascii_text.lower())
     significant = [word for word in words if word not in _STOP_WORDS] or words
     return "-".join(significant[:max_words]) or "item"
 

@@ -13,8 +13,10 @@ from exporter.strict_yaml import Fields, YamlFile
 DATA_SUFFIXES = (".yaml", ".yml")
 MAX_ID_LENGTH = 64
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_SLUG = re.compile(r"[a-z0-9]++(?:-[a-z0-9]++)*+\Z")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
 
 _TOP_KEYS = ("deck", "questions", "themes")
 _DECK_KEYS = ("id", "title", "subtitle", "description", "author")
@@ -28,26 +30,39 @@ def is_valid_id(value: str) -> bool:
 
 
 def find_data_files(paths: Iterable[Path]) -> list[Path]:
-    """List the data files named by `paths`: files as given, folders by their *.yaml files."""
-    files: list[Path] = []
+    """List the data files named by `paths`: files as given, folders by their *.yaml
+    (or *.yml, in any case) files; each file once, however it is spelled."""
+    files: dict[Path, Path] = {}  # by the file it is, whatever the spelling
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
             found = sorted(
-                child
-                for child in path.iterdir()
-                if child.suffix in DATA_SUFFIXES and child.is_file()
+                child for child in path.iterdir() if child.suffix.lower() in DATA_SUFFIXES
             )
             if not found:
                 problems.append(Problem(path, None, "no data files (*.yaml) in this folder"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
         else:
-            problems.append(Problem(path, None, "no such file or folder"))
+            found = [path]
+        for file in found:
+            problem = _not_a_data_file(file)
+            if problem:
+                problems.append(Problem(file, None, problem))
+            else:
+                files.setdefault(file.resolve(), file)
     if problems:
         raise DataError(problems)
-    return list(dict.fromkeys(files))
+    return list(files.values())
+
+
+def _not_a_data_file(path: Path) -> str | None:
+    """What keeps `path` from being read as a data file, if anything."""
+    if path.is_file():
+        return None
+    if path.is_symlink():
+        return "a link to a file that does not exist"
+    if path.exists():
+        return "not a regular file or folder"
+    return "no such file or folder"
 
 
 def load_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
@@ -101,7 +116,7 @@ def _read_deck(file: YamlFile) -> tuple[Deck | None, int]:
     fields = file.mapping(deck_node, _DECK_KEYS, "deck")
     deck = Deck(
         id=_id(fields, None),
-        title=fields.text("title"),
+        title=_title(fields),
         subtitle=fields.text("subtitle", required=False),
         description=fields.text("description", required=False, clean=_strip_markdown),
         author=fields.text("author", required=False),
@@ -111,6 +126,21 @@ def _read_deck(file: YamlFile) -> tuple[Deck | None, int]:
         lines=fields.lines(),
     )
     return (None if file.problems else deck), fields.line("id")
+
+
+def _title(fields: Fields) -> str:
+    """The deck's title, which names the deck in Anki: one line, and when it nests the
+    deck inside others with `::` (`Interviews::Anthropic`), no part of it empty."""
+    title = fields.text("title")
+    if _LINE_BREAK.search(title):
+        fields.problem(fields.line("title"), "the deck title must be one line")
+    elif title and not all(part.strip() for part in title.split("::")):
+        fields.problem(
+            fields.line("title"),
+            f"the deck title '{title}' has an empty part between '::' marks; in Anki, '::'"
+            " puts a deck inside another (Parent::Child), and an empty name becomes 'blank'",
+        )
+    return title
 
 
 def _question(fields: Fields, seen_ids: dict[str, int]) -> Question:
@@ -143,7 +173,7 @@ def _id(fields: Fields, seen: dict[str, int] | None) -> str:
     if len(value) > MAX_ID_LENGTH:
         fields.problem(line, f"id is {len(value)} characters long; at most {MAX_ID_LENGTH}")
     elif not _SLUG.match(value):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
+        suggestion = _NOT_SLUG.sub("-", value.lower()).strip("-") or "my-id"
         fields.problem(
             line,
             f"id '{value}' is not a slug: use lowercase letters, digits and hyphens,"

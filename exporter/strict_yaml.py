@@ -12,6 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from exporter.errors import Problem
+from exporter.files import read_regular_file
 
 # The loader that reads data files; whatever writes them checks its output with it too.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -25,8 +26,9 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:timestamp": "a date",
     _NULL: "nothing",
 }
-# Characters XML (so Word) cannot store, and lone surrogates no encoder accepts.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML (so Word) cannot store, lone surrogates no encoder accepts, and the
+# controls Anki drops and Word shows as line breaks (CR, DEL, C1).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class YamlFile:
@@ -82,7 +84,7 @@ class YamlFile:
 
     def _compose(self) -> Node | None:
         try:
-            data = self.path.read_bytes()
+            data = read_regular_file(self.path)
         except OSError as error:
             self.problem(None, f"cannot read the file: {error.strerror}")
             return None
@@ -111,7 +113,33 @@ class YamlFile:
             return None
         if root is None:
             self.problem(1, "the file is empty; a data file needs 'deck' and 'questions'")
+        elif not self._without_aliases(root):
+            return None
         return root
+
+    def _without_aliases(self, root: Node) -> bool:
+        """Tell whether every node of the tree appears once; a problem for each that an
+        alias repeats. Aliases would let a small file expand into gigabytes."""
+        seen: set[int] = set()
+        repeated: set[int] = set()
+        pending = [root]
+        while pending:
+            node = pending.pop()
+            if id(node) in seen:
+                if id(node) not in repeated:
+                    repeated.add(id(node))
+                    self.problem(
+                        node,
+                        "this value is repeated elsewhere through a YAML alias (*); a data"
+                        " file cannot use aliases: write the text out where it belongs",
+                    )
+                continue
+            seen.add(id(node))
+            if isinstance(node, MappingNode):
+                pending += [child for pair in node.value for child in pair]
+            elif isinstance(node, SequenceNode):
+                pending += node.value
+        return not repeated
 
 
 class Fields:

@@ -3,10 +3,14 @@ what would lose work is refused or announced before it happens."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
+import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import docx
@@ -15,6 +19,7 @@ from click.testing import CliRunner
 from PIL import Image
 from support import MINIMAL_DECK, REPO, write_data
 
+import exporter
 from exporter.cli import main
 
 
@@ -199,3 +204,73 @@ def test_ctrl_c_while_the_command_starts_prints_no_traceback_of_ours(tmp_path: P
         _, stderr = process.communicate(timeout=60)
         # Python's own start-up (importing `site`) is not ours to guard.
         assert "exporter" not in stderr.partition("Traceback")[2], stderr
+
+
+def test_every_data_file_in_a_folder_is_read_or_named(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    write_data(folder, MINIMAL_DECK.replace("id: demo", "id: upper"), "Deck.YAML")
+    (folder / "gone.yaml").symlink_to(folder / "missing.yaml")
+    os.mkfifo(folder / "pipe.yml")
+    result = runner.invoke(main, ["check", str(folder)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{folder}/gone.yaml: a link to a file that does not exist\n"
+        f"{folder}/pipe.yml: not a regular file or folder\n",
+    )
+    (folder / "gone.yaml").unlink()
+    (folder / "pipe.yml").unlink()
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.stdout == f"{folder}/Deck.YAML: deck 'upper' is valid: 1 questions, 0 themes\n"
+
+
+def test_a_file_named_twice_is_read_once(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = write_data(tmp_path / "data", MINIMAL_DECK)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", "data/deck.yaml", str(data), "data/../data"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "data/deck.yaml: deck 'demo' is valid: 1 questions, 0 themes\n"
+
+
+def test_a_device_given_as_path_is_named_for_what_it_is(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "/dev/null"])
+    assert (result.exit_code, result.stderr) == (1, "/dev/null: not a regular file or folder\n")
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK.replace("id: demo", "id: Demo"), "two\nlines.yaml")
+    result = runner.invoke(main, ["check", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path}/two\\nlines.yaml:2: id 'Demo' is not a slug: use lowercase letters,"
+        " digits and hyphens, like 'demo'\n"
+    )
+
+
+def _regular_expressions() -> list[tuple[str, re.Pattern[str]]]:
+    """Every regular expression the exporter keeps in a module: what it applies to text."""
+    found = []
+    for module in pkgutil.walk_packages(exporter.__path__, "exporter."):
+        if module.name == "exporter.__main__":
+            continue
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+                found.append((f"{module.name}.{name}", value))
+    return found
+
+
+PREFIXES = ["", "**", "**Q", "__Question", "Q1", "#", "- ", "1.", "**Answer", "Key", "[", "!["]
+
+
+@pytest.mark.parametrize(("name", "pattern"), _regular_expressions(), ids=lambda x: str(x))
+def test_every_regular_expression_takes_linear_time(name: str, pattern: re.Pattern[str]) -> None:
+    # A long run of one character after a prefix, failing at its end: the shape that
+    # makes adjacent quantifiers backtrack (this one took 21 s in the importer).
+    for prefix in PREFIXES:
+        for character in " \t\n*_Q1:.-#a?()[]":
+            text = prefix + character * 3000 + "\x00"
+            started = time.perf_counter()
+            pattern.search(text)
+            elapsed = time.perf_counter() - started
+            assert elapsed < 0.25, (name, prefix, character, elapsed)

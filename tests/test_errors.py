@@ -29,8 +29,43 @@ def _replace(old: str, new: str) -> str:
     return MINIMAL_DECK.replace(old, new)
 
 
+ALIAS = (
+    "this value is repeated elsewhere through a YAML alias (*); a data file cannot use"
+    " aliases: write the text out where it belongs"
+)
+
 BAD_FILES = [
     ("", ["1: the file is empty; a data file needs 'deck' and 'questions'"]),
+    (
+        _replace("The *first* answer.", "&a The *first* answer.")
+        + "  - id: second\n    question: Again?\n    answer: *a\n",
+        [f"7: {ALIAS}"],
+    ),
+    (  # a "billion laughs": a few lines that expand without bound
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+        [f"1: {ALIAS}", f"2: {ALIAS}", f"3: {ALIAS}"],
+    ),
+    (
+        _replace("The *first* answer.", '"Carriage\\rreturn"'),
+        ["7: 'answer' contains character U+000D, which cannot be stored"],
+    ),
+    (
+        _replace("What is first?", '"Del\\x7f"'),
+        ["6: 'question' contains character U+007F, which cannot be stored"],
+    ),
+    (
+        _replace("What is first?", '"Next\\x85line"'),
+        ["6: 'question' contains character U+0085, which cannot be stored"],
+    ),
+    (_replace("title: Demo Deck", 'title: "Two\\nlines"'), ["3: the deck title must be one line"]),
+    (
+        _replace("title: Demo Deck", "title: '::Demo'"),
+        [
+            "3: the deck title '::Demo' has an empty part between '::' marks; in Anki, '::'"
+            " puts a deck inside another (Parent::Child), and an empty name becomes 'blank'"
+        ],
+    ),
     ("- a\n- b\n", ["1: the file must be a mapping of keys to values, not a list"]),
     (
         _replace("    answer: The *first* answer.\n", ""),

@@ -85,6 +85,44 @@ def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: 
     assert process.returncode == 0
 
 
+def test_watch_follows_every_path_it_is_given(tmp_path: Path) -> None:
+    write_data(tmp_path / "data", MINIMAL_DECK, "a.yaml")
+    other = MINIMAL_DECK.replace("id: demo", "id: other")
+    write_data(tmp_path / "other", other, "b.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exporter", "build", "data/a.yaml", "other", "--watch"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    stdout, stderr = Lines(process.stdout), Lines(process.stderr)
+    try:
+        assert stdout.next().startswith("demo: 1 new")
+        assert stdout.next().startswith("other: 1 new")
+        assert stderr.next() == "watching data, other (Ctrl-C to stop)"
+        for _ in range(WAIT):  # the watcher starts just after its message
+            write_data(tmp_path / "other", other.replace("The *first*", "An edited"), "b.yaml")
+            try:
+                line = stdout.next(timeout=1)
+            except queue.Empty:
+                continue
+            assert line.startswith("demo: 1 unchanged")
+            assert stdout.next().startswith("other: 1 updated")
+            break
+        else:
+            raise AssertionError("no rebuild after a save in other/")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        stdout.close()
+        stderr.close()
+    assert process.returncode == 0
+
+
 def test_build_reports_progress_for_every_step(tmp_path: Path) -> None:
     data = write_data(tmp_path, MINIMAL_DECK + "  - id: second\n    question: Q?\n    answer: A.\n")
     seen: list[tuple[str, int, int]] = []
