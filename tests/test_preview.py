@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PIL import Image
-from support import MINIMAL_DECK, SHIPPED_DECK, import_apkg, write_data
+from support import MINIMAL_DECK, SHIPPED_DECK, copy_shipped, import_apkg, write_data
 
 from exporter.anki.notes import NOTE_TYPES
 from exporter.anki.preview import render_card
@@ -59,7 +59,8 @@ def _browse(url: str, profile: Path, *arguments: str) -> subprocess.CompletedPro
 
 
 def test_cards_render_exactly_as_anki_renders_them(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["build", str(SHIPPED_DECK), "--out", str(tmp_path)])
+    data = copy_shipped(tmp_path / "data")
+    result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     imported = import_apkg(tmp_path / "anthropic-culture-fit.apkg", tmp_path / "c.anki2")
     col = imported.collection

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import SHIPPED_DECK
+from support import SHIPPED_DECK, copy_shipped
 
 from exporter.cli import main
 from exporter.load import load_deck
@@ -112,9 +112,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("print")
     documents = root / "documents"
     documents.mkdir()
+    data = copy_shipped(root / "data")
     for size in ("letter", "a4"):
         out = root / size
-        args = ["build", str(SHIPPED_DECK), "--out", str(out), "--page-size", size]
+        args = ["build", str(data), "--out", str(out), "--page-size", size]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
         shutil.copy(out / "anthropic-culture-fit.docx", documents / f"{size}.docx")
