@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,21 +14,12 @@ from pathlib import Path
 from exporter.anki.notes import note_contents, note_type_digests
 from exporter.anki.package import make_apkg
 from exporter.anki.preview import make_preview
-from exporter.anki.state import (
-    MAX_SECONDS,
-    REMOVED_TAG,
-    BuildPlan,
-    NoteStatus,
-    plan_build,
-    read_state,
-    state_path,
-    state_to_json,
-    states_locked,
-)
+from exporter.anki.state import MAX_SECONDS, REMOVED_TAG, BuildPlan, NoteStatus, plan_build
+from exporter.anki.state_files import StateFiles, decks_locked, state_files, state_to_json
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.load import load_decks
 from exporter.model import Deck
-from exporter.outputs import DeckOutputs, check_out_dir, write_outputs
+from exporter.outputs import DeckOutputs, check_out_dir, write_atomically, write_outputs
 from exporter.rendered import RenderedDeck, render_deck
 from exporter.word.handout import handout_docx, practice_docx
 
@@ -98,21 +90,24 @@ def build(
             check_out_dir(out_dir)
             _check_output_names(decks, out_dir)
             now, created = clock(), creation_time()
-            states = [state_path(_source(deck)) for deck in decks]
 
-            def waiting(path: Path) -> None:
-                tell(f"{path}: waiting for another build of this deck to finish")
+            def waiting(deck_id: str) -> None:
+                tell(f"{deck_id}: waiting for another build of this deck to finish")
 
-            with states_locked(states, waiting):
-                planned = [_plan(item, out_dir, now, created, options) for item in rendered]
+            with decks_locked([deck.id for deck in decks], waiting):
+                files = [state_files(_source(deck), deck.id, out_dir) for deck in decks]
+                planned = [
+                    _plan(item, where, now, created, options)
+                    for item, where in zip(rendered, files, strict=True)
+                ]
                 _refuse_kind_changes(decks, planned)
                 moves = _moves(decks, planned)
                 built = [
-                    _write_deck(item, plan, out_dir, options, advance, moves.get(item.deck.id, ()))
-                    for item, plan in zip(rendered, planned, strict=True)
+                    _write_deck(item, plan, where.beside, out_dir, options, advance, moves)
+                    for item, plan, where in zip(rendered, planned, files, strict=True)
                 ]
                 write_outputs(out_dir, [outputs for _, outputs in built])
-                _forget_output_folder_states(decks, out_dir)
+                _keep_cached_states(files, planned)
             return [report for report, _ in built]
         finally:
             gc.unfreeze()
@@ -127,7 +122,12 @@ def check_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
     _check_output_names(decks, Path("out"))
     now, created = clock(), creation_time()
     options = BuildOptions()
-    _refuse_kind_changes(decks, [_plan(item, None, now, created, options) for item in rendered])
+    files = [state_files(_source(deck), deck.id) for deck in decks]
+    plans = [
+        _plan(item, where, now, created, options)
+        for item, where in zip(rendered, files, strict=True)
+    ]
+    _refuse_kind_changes(decks, plans)
     return decks
 
 
@@ -160,12 +160,10 @@ def render_decks(decks: Iterable[Deck], advance: Callable[[str, Deck], None]) ->
 
 
 def _plan(
-    rendered: RenderedDeck, out_dir: Path | None, now: int, created: int, options: BuildOptions
+    rendered: RenderedDeck, files: StateFiles, now: int, created: int, options: BuildOptions
 ) -> BuildPlan:
     deck = rendered.deck
-    previous = read_state(state_path(_source(deck)), deck.id)
-    if previous is None and out_dir:  # a state an earlier version kept in the output folder
-        previous = read_state(out_dir / f"{deck.id}.state.json", deck.id)
+    previous = files.read_newest(deck.id)
     return plan_build(
         deck_id=deck.id,
         title=deck.title,
@@ -182,10 +180,11 @@ def _plan(
 def _write_deck(
     rendered: RenderedDeck,
     plan: BuildPlan,
+    state_path: Path,
     out_dir: Path,
     options: BuildOptions,
     advance: Callable[[str, Deck], None],
-    moves: Sequence[str],
+    moves: Mapping[str, Sequence[str]],
 ) -> tuple[DeckReport, DeckOutputs]:
     deck = rendered.deck
     apkg = (out_dir / f"{deck.id}.apkg", make_apkg(rendered, plan))
@@ -195,8 +194,8 @@ def _write_deck(
         document = write(rendered, plan.created, plan.modified, options.page_size)
         documents.append((out_dir / name, document))
         advance(step, deck)
-    state = (state_path(_source(deck)), state_to_json(plan.state))
-    warnings = (*plan.warnings, *moves)
+    state = (state_path, state_to_json(plan.state))
+    warnings = (*plan.warnings, *moves.get(deck.id, ()))
     report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents), warnings)
     return report, DeckOutputs(tuple(documents), apkg, state)
 
@@ -222,7 +221,8 @@ def _check_output_names(decks: Sequence[Deck], out_dir: Path) -> None:
     options = BuildOptions()
     for deck in decks:
         names = [out_dir / name for _, name, _ in _documents(deck, options)]
-        for path in [out_dir / f"{deck.id}.apkg", *names, state_path(_source(deck))]:
+        state = state_files(_source(deck), deck.id).beside
+        for path in [out_dir / f"{deck.id}.apkg", *names, state]:
             first = writers.setdefault(path.resolve(), (deck, path))[0]
             if first is not deck:
                 problems.append(
@@ -279,10 +279,16 @@ def _moves(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> dict[str, list[
     return moves
 
 
-def _forget_output_folder_states(decks: Iterable[Deck], out_dir: Path) -> None:
-    """Remove the states earlier versions kept in the output folder, now carried over."""
-    for deck in decks:
-        (out_dir / f"{deck.id}.state.json").unlink(missing_ok=True)
+def _keep_cached_states(files: Sequence[StateFiles], plans: Sequence[BuildPlan]) -> None:
+    """Write each deck's state into the user's cache too, once it is beside its data;
+    remove the copies earlier versions kept in the output folder, now carried over. The
+    cached copy is a second memory: a build goes on without it."""
+    for where, plan in zip(files, plans, strict=True):
+        if where.cached is not None:
+            with contextlib.suppress(OSError):
+                write_atomically(where.cached, state_to_json(plan.state))
+        if where.legacy is not None:
+            where.legacy.unlink(missing_ok=True)
 
 
 def _source(deck: Deck) -> Path:
@@ -307,7 +313,7 @@ def creation_time() -> int:
         seconds = int(value)
     except ValueError:
         seconds = -1
-    if not 0 <= seconds <= MAX_SECONDS:
+    if not 1 <= seconds <= MAX_SECONDS:
         raise ExporterError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}")
     return seconds
 

@@ -90,6 +90,7 @@ def _read(folder: PurePath, target: str) -> Media | str:
 
 
 def _emu(pixels: int, dpi: int) -> int:
-    # A header may claim 0 dots per inch (or a PNG under 20 per metre): read it as the
-    # 72 that files with no density get.
-    return int(pixels / (dpi if dpi >= 1 else DEFAULT_DPI) * EMU_PER_INCH)  # as python-docx
+    # A header may claim 0 dots per inch (or a PNG under 20 per metre), or so many that
+    # the picture would have no size: read those as the 72 that files with no density get.
+    size = int(pixels / (dpi if dpi >= 1 else DEFAULT_DPI) * EMU_PER_INCH)  # as python-docx
+    return size if size >= 1 else int(pixels / DEFAULT_DPI * EMU_PER_INCH)

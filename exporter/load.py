@@ -12,6 +12,8 @@ from exporter.strict_yaml import Fields, YamlFile
 
 DATA_SUFFIXES = (".yaml", ".yml")
 MAX_ID_LENGTH = 64
+# Tags the exporter gives notes itself (exporter::removed); the data may not use them.
+RESERVED_TAG_PREFIX = "exporter::"
 
 _SLUG = re.compile(r"[a-z0-9]++(?:-[a-z0-9]++)*+\Z")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
@@ -35,14 +37,13 @@ def find_data_files(paths: Iterable[Path]) -> list[Path]:
     files: dict[Path, Path] = {}  # by the file it is, whatever the spelling
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                child for child in path.iterdir() if child.suffix.lower() in DATA_SUFFIXES
-            )
-            if not found:
-                problems.append(Problem(path, None, "no data files (*.yaml) in this folder"))
-        else:
-            found = [path]
+        try:
+            found = _data_files_in(path)
+        except OSError as error:
+            problems.append(Problem(path, None, f"cannot read: {error.strerror}"))
+            continue
+        if path.is_dir() and not found:
+            problems.append(Problem(path, None, "no data files (*.yaml) in this folder"))
         for file in found:
             problem = _not_a_data_file(file)
             if problem:
@@ -52,6 +53,13 @@ def find_data_files(paths: Iterable[Path]) -> list[Path]:
     if problems:
         raise DataError(problems)
     return list(files.values())
+
+
+def _data_files_in(path: Path) -> list[Path]:
+    """`path` itself, or the data files of the folder `path`."""
+    if not path.is_dir():
+        return [path]
+    return sorted(child for child in path.iterdir() if child.suffix.lower() in DATA_SUFFIXES)
 
 
 def _not_a_data_file(path: Path) -> str | None:
@@ -195,6 +203,11 @@ def _tags(fields: Fields) -> tuple[str, ...]:
             fields.problem(line, "a tag is empty")
         elif any(character.isspace() for character in tag):
             fields.problem(line, f"tag '{tag}' contains a space; Anki tags cannot")
+        elif tag.lower().startswith(RESERVED_TAG_PREFIX):
+            fields.problem(
+                line,
+                f"tag '{tag}' is reserved: the exporter marks notes with {RESERVED_TAG_PREFIX}…",
+            )
         elif tag not in tags:
             tags.append(tag)
     return tuple(tags)

@@ -139,8 +139,11 @@ class DeckOutputs:
 
 def check_out_dir(out_dir: Path) -> None:
     """Refuse an output folder that is a file, before any work is spent on it."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ExporterError(f"{out_dir}: exists and is not a folder; choose another --out")
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ExporterError(f"{out_dir}: exists and is not a folder; choose another --out")
+    except OSError as error:  # a name too long, a folder not to be searched
+        raise ExporterError(f"{out_dir}: cannot use it: {error.strerror}") from None
 
 
 def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:

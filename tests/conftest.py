@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,19 @@ from click.testing import CliRunner
 from support import copy_shipped
 
 from exporter.cli import main
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Builds remember decks in the user's cache folder: never the real one in tests."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="exporter-test-cache-")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, so that no test sees what another one built."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -205,12 +205,13 @@ def test_first_builds_with_source_date_epoch_are_byte_identical(
     assert {note["mod"] for note in state["notes"]} == {1_800_000_000}  # changes: the clock
 
 
+@pytest.mark.parametrize("epoch", ["yesterday", "0", "-5", "1e9", "253402300800"])
 def test_bad_source_date_epoch_is_a_clear_error(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     result = runner.invoke(main, ["build", str(copy_shipped(tmp_path)), "--out", str(tmp_path)])
     assert (result.exit_code, result.stderr) == (
         1,
-        "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'\n",
+        f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}\n",
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 from support import REPO, import_apkg, write_data
 
-from exporter.anki.state import read_state, states_locked
+from exporter.anki.state_files import decks_locked, read_state
 
 QUESTIONS = 1500
 WAIT = 120  # seconds; a bound for a slow machine, not a measurement
@@ -123,13 +123,13 @@ def test_a_build_waits_while_another_holds_the_deck(tmp_path: Path) -> None:
     out = tmp_path / "out"
     data = write_data(tmp_path / "data", _deck("Version 0."))
     state = data.with_name("deck.state.json")
-    with states_locked([state], on_wait=lambda path: None):  # another build, mid-write
+    with decks_locked(["big"], on_wait=lambda deck_id: None):  # another build, mid-write
         process = _start_build(data, out)
         assert process.stderr is not None
         ready, _, _ = select.select([process.stderr], [], [], WAIT)
         assert ready, "the build neither waited nor said so"
         assert process.stderr.readline() == (
-            f"{state}: waiting for another build of this deck to finish\n"
+            "big: waiting for another build of this deck to finish\n"
         )
         time.sleep(0.5)
         assert process.poll() is None  # still waiting

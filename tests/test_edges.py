@@ -274,3 +274,75 @@ def test_every_regular_expression_takes_linear_time(name: str, pattern: re.Patte
             pattern.search(text)
             elapsed = time.perf_counter() - started
             assert elapsed < 0.25, (name, prefix, character, elapsed)
+
+
+def test_outputs_written_beside_the_data_keep_its_state(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    for expected in ("demo: 1 new", "demo: 1 unchanged"):
+        code, stdout, _ = _build(runner, data, tmp_path)  # --out the data folder itself
+        assert (code, stdout.split(" → ")[0]) == (0, expected)
+    assert (tmp_path / "deck.state.json").is_file()
+
+
+def test_a_data_file_reached_through_a_link_has_one_state(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    real = write_data(tmp_path / "sync", MINIMAL_DECK)
+    (tmp_path / "data").mkdir()
+    link = tmp_path / "data" / "deck.yaml"
+    link.symlink_to(real)
+    assert _build(runner, link, tmp_path / "out")[1].startswith("demo: 1 new")
+    assert _build(runner, real, tmp_path / "out")[1].startswith("demo: 1 unchanged")
+    assert sorted(p.name for p in real.parent.iterdir()) == ["deck.state.json", "deck.yaml"]
+    assert [p.name for p in link.parent.iterdir()] == ["deck.yaml"]
+
+
+def test_a_state_that_is_not_a_file_is_named_not_read(runner: CliRunner, tmp_path: Path) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    os.mkfifo(tmp_path / "deck.state.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "exporter", "check", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # reading a FIFO blocks for ever
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"{tmp_path}/deck.state.json: cannot read the build state (not a regular file); delete"
+        " it to start afresh (the next import then refreshes every note)\n",
+    )
+
+
+def test_names_too_long_for_the_file_system_are_one_line_errors(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = write_data(tmp_path, MINIMAL_DECK)
+    long_name = tmp_path / ("x" * 300)
+    result = runner.invoke(main, ["build", str(data), "--out", str(long_name)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{long_name}: cannot use it: File name too long\n",
+    )
+    result = runner.invoke(main, ["check", f"{long_name}.yaml"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{long_name}.yaml: cannot read: File name too long\n",
+    )
+
+
+def test_pictures_of_extreme_density_or_shape_fit_the_page(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    Image.new("RGB", (10, 10), "red").save(folder / "dense.png", dpi=(1e8, 1e8))
+    Image.new("RGB", (1, 3000), "blue").save(folder / "tall.png")
+    answer = "'![d](dense.png) ![t](tall.png)'"
+    data = write_data(folder, MINIMAL_DECK.replace("The *first* answer.", answer))
+    code, _, stderr = _build(runner, data, tmp_path / "out")
+    assert (code, stderr) == (0, "")
+    shapes = docx.Document(str(tmp_path / "out" / "demo.docx")).inline_shapes
+    assert (shapes[0].width.pt, shapes[0].height.pt) == (10, 10)
+    assert shapes[1].height.inches <= 9  # Letter, 1-inch margins
+    assert shapes[1].width > 0

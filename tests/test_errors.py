@@ -60,6 +60,12 @@ BAD_FILES = [
     ),
     (_replace("title: Demo Deck", 'title: "Two\\nlines"'), ["3: the deck title must be one line"]),
     (
+        _replace(
+            "    answer: The *first* answer.\n", "    answer: A.\n    tags: [exporter::removed]\n"
+        ),
+        ["8: tag 'exporter::removed' is reserved: the exporter marks notes with exporter::…"],
+    ),
+    (
         _replace("title: Demo Deck", "title: '::Demo'"),
         [
             "3: the deck title '::Demo' has an empty part between '::' marks; in Anki, '::'"

@@ -304,18 +304,54 @@ def test_a_pinned_source_date_epoch_never_holds_back_an_edit(
 
 
 def test_without_its_state_a_build_refreshes_every_note_whatever_the_epoch(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, own_cache: Path
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NIX_EPOCH)
     workspace.build(None)
     workspace.import_deck()
-    workspace.state.unlink()
+    workspace.state.unlink()  # never committed, say: this machine still remembers
     workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
     stdout, _ = workspace.build(int(time.time()) + 5)
+    assert stdout.startswith(f"{DECK_ID}: 1 updated, 11 unchanged → ")
+    workspace.state.unlink()
+    shutil.rmtree(own_cache)  # and a fresh machine: nothing remembers
+    workspace.edit("I value the emphasis", "I do value the emphasis")
+    stdout, _ = workspace.build(int(time.time()) + 10)
     assert stdout.startswith(f"{DECK_ID}: 12 new → ")
     imported = workspace.import_deck()
     assert _log_counts(imported)["updated"] == 12
-    assert _answer(imported, CULTURE).startswith("<p>I value the emphasis")
+    assert _answer(imported, CULTURE).startswith("<p>I do value the emphasis")
+
+
+def test_a_state_checked_out_from_history_never_holds_back_a_revert(
+    workspace: Workspace,
+) -> None:
+    now = int(time.time())
+    workspace.build(now)
+    committed = workspace.data.read_bytes(), workspace.state.read_bytes()
+    original = _answer(workspace.import_deck(), CULTURE)
+    workspace.edit(EDITED_ANSWER_START, "I value the emphasis on a low-ego, high-trust culture")
+    workspace.build(now + 10)
+    workspace.import_deck()
+    workspace.data.write_bytes(committed[0])  # git checkout HEAD -- data
+    workspace.state.write_bytes(committed[1])
+    stdout, _ = workspace.build(now + 20)
+    assert stdout.startswith(f"{DECK_ID}: 1 updated, 11 unchanged → ")
+    imported = workspace.import_deck()
+    assert _log_counts(imported)["updated"] == 1
+    assert _answer(imported, CULTURE) == original
+
+
+def test_a_renamed_data_file_keeps_its_history(workspace: Workspace) -> None:
+    now = int(time.time())
+    workspace.build(now)
+    workspace.import_deck()
+    renamed = workspace.data.with_name("interview.yaml")
+    workspace.data.rename(renamed)
+    workspace.data = renamed
+    stdout, _ = workspace.build(now + 10)
+    assert stdout.startswith(f"{DECK_ID}: 12 unchanged → ")
+    assert _log_counts(workspace.import_deck())["updated"] == 0
 
 
 def test_a_build_into_another_folder_and_back_loses_nothing(workspace: Workspace) -> None:

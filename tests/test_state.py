@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from exporter.anki.notes import NoteContent, NoteKind
 from exporter.anki.state import (
+    MAX_SECONDS,
     REMOVED_TAG,
     BuildPlan,
     BuildState,
     StampedNote,
     plan_build,
-    read_state,
-    state_to_json,
 )
+from exporter.anki.state_files import read_state, state_to_json
 from exporter.errors import ExporterError
 
 NOTE = NoteContent("guid-q", "question", "q", ("Q", "A", ""), ("deck",))
@@ -236,3 +236,30 @@ def test_state_invariants_hold_over_any_sequence_of_builds(
             emitted[guid] = note.content
             kinds.setdefault(guid, note.content.kind)
         state = plan.state
+
+
+def test_no_time_left_after_the_last_one_word_can_hold_is_an_error() -> None:
+    last = _plan([NOTE], previous=None, now=MAX_SECONDS).state
+    assert _mods(_plan([NOTE], last, now=1000)) == [("q", MAX_SECONDS, "unchanged")]
+    with pytest.raises(ExporterError, match="would need a time after 9999-12-31"):
+        _plan([EDITED], last, now=1000)
+
+
+def test_a_state_ahead_of_the_clock_is_announced() -> None:
+    future = _plan([NOTE], previous=None, now=10_000_000)
+    plan = _plan([NOTE], future.state, now=1_000)
+    assert plan.warnings == (
+        "the deck's state holds times ahead of this computer's clock (up to 1970-04-26 17:46"
+        " UTC): check the clock; until it catches up, an edit made in Anki may be replaced on"
+        " import",
+    )
+
+
+def test_a_title_changed_in_case_only_says_what_anki_does() -> None:
+    first = _plan([NOTE], previous=None, now=1000)
+    plan = _plan([NOTE], first.state, now=2000, title="TITLE")
+    assert plan.warnings == (
+        "deck title changed from 'Title' to 'TITLE' in case only: Anki matches deck names"
+        " ignoring case, so the deck keeps its old spelling there; rename it in Anki if you"
+        " want the new one",
+    )

@@ -9,14 +9,10 @@ the clock.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Annotated, Literal
-
-import msgspec
+from datetime import UTC, datetime
+from typing import Literal
 
 from exporter.anki.notes import NoteContent, NoteKind, digest
 from exporter.errors import ExporterError
@@ -24,8 +20,8 @@ from exporter.errors import ExporterError
 REMOVED_TAG = "exporter::removed"
 # The last second Word can date a document (9999-12-31); later times are not times.
 MAX_SECONDS = 253_402_300_799
-# Seconds a build waits for another build of the same deck; the largest decks take 30.
-LOCK_WAIT = 300.0
+# How far ahead of the clock a state's times may be before the build warns: a day.
+CLOCK_SLACK = 86_400
 
 NoteStatus = Literal["new", "updated", "unchanged", "removed"]
 
@@ -105,10 +101,20 @@ def plan_build(
     """
     previous = previous or BuildState(deck_id, title, created if created is not None else now)
     # Whatever the clock says, anything changed is newer than all the deck ever emitted.
-    fresh = min(max(now, previous.latest() + 1), MAX_SECONDS)
+    newest = max(now, previous.latest() + 1)
+
+    def fresh() -> int:
+        """The time of a change: newer than all the deck emitted, not older than the clock."""
+        if newest > MAX_SECONDS:
+            raise ExporterError(
+                f"deck '{deck_id}': a change would need a time after 9999-12-31, the last"
+                " one a document can hold (the clock or the deck's state is past it): check"
+                " the clock, or delete the state to start afresh"
+            )
+        return newest
 
     def stamp(old_mod: int | None, changed: bool) -> int:
-        return fresh if old_mod is None or changed else old_mod
+        return fresh() if old_mod is None or changed else old_mod
 
     old_notes = {note.content.guid: note for note in previous.notes}
     stamped: list[StampedNote] = []
@@ -116,7 +122,7 @@ def plan_build(
     for content in notes:
         old = old_notes.pop(content.guid, None)
         if old is None:
-            stamped.append(StampedNote(content, fresh, "new"))
+            stamped.append(StampedNote(content, fresh(), "new"))
             continue
         if old.content.kind != content.kind:
             kind_changes.append(KindChange(content.item_id, old.content.kind, content.kind))
@@ -140,7 +146,7 @@ def plan_build(
             f" in the package tagged {REMOVED_TAG}; delete it in Anki"
             f" (search tag:{REMOVED_TAG})"
         )
-        stamped.append(StampedNote(content, fresh, "removed"))
+        stamped.append(StampedNote(content, fresh(), "removed"))
 
     if previous.deck_id != deck_id:
         warnings.append(
@@ -148,7 +154,19 @@ def plan_build(
             " by the deck id, so importing adds every note again as a new card, without its"
             " review history; change the id back to keep them"
         )
-    if previous.title != title:
+    if previous.latest() > now + CLOCK_SLACK:
+        warnings.append(
+            f"the deck's state holds times ahead of this computer's clock (up to"
+            f" {datetime.fromtimestamp(previous.latest(), UTC):%Y-%m-%d %H:%M} UTC): check the"
+            " clock; until it catches up, an edit made in Anki may be replaced on import"
+        )
+    if previous.title != title and previous.title.lower() == title.lower():
+        warnings.append(
+            f"deck title changed from '{previous.title}' to '{title}' in case only: Anki"
+            " matches deck names ignoring case, so the deck keeps its old spelling there;"
+            " rename it in Anki if you want the new one"
+        )
+    elif previous.title != title:
         warnings.append(
             f"deck title changed from '{previous.title}' to '{title}': Anki matches decks by"
             f" name, so cards already imported stay in '{previous.title}' (rename that deck in"
@@ -185,140 +203,3 @@ def plan_build(
         kind_changes=tuple(kind_changes),
         newly_removed=tuple(newly_removed),
     )
-
-
-# The state file. Format 1 lived in the output folder and had no deck id; it is read
-# once, to carry its times over, and not written again.
-Seconds = Annotated[int, msgspec.Meta(ge=0, le=MAX_SECONDS)]
-
-
-class _Stamp(msgspec.Struct, forbid_unknown_fields=True):
-    digest: str
-    mod: Seconds
-
-
-class _Note(msgspec.Struct, forbid_unknown_fields=True):
-    guid: str
-    kind: NoteKind
-    id: str
-    mod: Seconds
-    fields: list[str]
-    tags: list[str]
-
-
-class _StateFile(msgspec.Struct, forbid_unknown_fields=True, tag_field="format", tag=2):
-    deck_id: str
-    title: str
-    created: Seconds
-    metadata: _Stamp
-    note_types: dict[str, _Stamp]
-    notes: list[_Note]
-
-
-class _OutputFolderState(msgspec.Struct, forbid_unknown_fields=True, tag_field="format", tag=1):
-    title: str
-    created: Seconds
-    metadata: _Stamp
-    note_types: dict[str, _Stamp]
-    notes: list[_Note]
-
-
-def state_to_json(state: BuildState) -> bytes:
-    """Serialise `state` deterministically (the same state gives the same bytes)."""
-    document = _StateFile(
-        deck_id=state.deck_id,
-        title=state.title,
-        created=state.created,
-        metadata=_Stamp(*state.metadata),
-        note_types={key: _Stamp(*value) for key, value in sorted(state.note_types.items())},
-        notes=[
-            _Note(
-                guid=note.content.guid,
-                kind=note.content.kind,
-                id=note.content.item_id,
-                mod=note.mod,
-                fields=list(note.content.fields),
-                tags=list(note.content.tags),
-            )
-            for note in state.notes
-        ],
-    )
-    return msgspec.json.format(msgspec.json.encode(document), indent=1) + b"\n"
-
-
-def read_state(path: Path, deck_id: str) -> BuildState | None:
-    """Read the deck's state from `path`, or None when there is none; a state of the
-    older format (which has no deck id) is taken as the state of `deck_id`."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise _unreadable(path, error.strerror or str(error)) from None
-    try:
-        document = msgspec.json.decode(data, type=_StateFile | _OutputFolderState)
-    except (msgspec.DecodeError, RecursionError) as error:
-        raise _unreadable(path, str(error) or "nested too deeply") from None
-    notes = tuple(
-        StampedNote(
-            NoteContent(note.guid, note.kind, note.id, tuple(note.fields), tuple(note.tags)),
-            note.mod,
-            "unchanged",
-        )
-        for note in document.notes
-    )
-    return BuildState(
-        deck_id=document.deck_id if isinstance(document, _StateFile) else deck_id,
-        title=document.title,
-        created=document.created,
-        notes=notes,
-        note_types={key: (value.digest, value.mod) for key, value in document.note_types.items()},
-        metadata=(document.metadata.digest, document.metadata.mod),
-    )
-
-
-def _unreadable(path: Path, reason: str) -> ExporterError:
-    return ExporterError(
-        f"{path}: cannot read the build state ({reason}); delete it to start afresh"
-        " (the next import then refreshes every note)"
-    )
-
-
-def state_path(data_file: Path) -> Path:
-    """Where the state of the deck in `data_file` lives: beside it, under the same name."""
-    return data_file.with_name(f"{data_file.stem}.state.json")
-
-
-@contextmanager
-def states_locked(
-    paths: Iterable[Path], on_wait: Callable[[Path], None], wait: float = LOCK_WAIT
-) -> Iterator[None]:
-    """Hold the lock of every state in `paths`, taken in one order so that two builds
-    never wait for each other. Another build holding one makes this call `on_wait` with
-    the state's path, then wait up to `wait` seconds."""
-    import filelock
-    import platformdirs
-
-    folder = platformdirs.user_cache_path("exporter") / "locks"
-    with ExitStack() as held:
-        for path in sorted({path.resolve() for path in paths}):
-            name = hashlib.sha256(str(path).encode()).hexdigest()[:32]
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                lock = filelock.FileLock(folder / f"{name}.lock")
-                try:
-                    held.enter_context(lock.acquire(timeout=0))
-                except filelock.Timeout:
-                    on_wait(path)
-                    held.enter_context(lock.acquire(timeout=wait))
-            except filelock.Timeout:
-                raise ExporterError(
-                    f"{path}: another exporter build of this deck has held it for {wait:.0f} s;"
-                    " try again when it has finished"
-                ) from None
-            except OSError as error:
-                raise ExporterError(
-                    f"{folder}: cannot create the lock that keeps two builds of a deck apart:"
-                    f" {error.strerror}"
-                ) from None
-        yield

@@ -95,7 +95,8 @@ def _table(block: Table, text: _Text) -> None:
     columns = max(len(row) for row in block.rows)
     table = text.writer.table(rows=0, columns=columns, cell=text.cell)
     for row_number, row in enumerate(block.rows):
-        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        # python-docx's Row.cells walks the whole table: a big table would take quadratic time.
+        cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]  # type: ignore[no-untyped-call]
         for cell, spans in zip(cells, row, strict=False):
             header = row_number == 0
             _spans(cell_paragraph(cell), spans, text, bold=header)

@@ -19,6 +19,7 @@ from datetime import datetime
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
@@ -62,7 +63,7 @@ class DocxWriter:
         self._link_ids: dict[str, str] = {}
         self._bookmarks = 0
         self._pictures = 0
-        self.text_width = set_up_page(self._document, page_size, header)
+        self.text_width, self.text_height = set_up_page(self._document, page_size, header)
 
     def paragraph(self, style: str | None, keep_with_next: bool = False) -> Element:
         """A new paragraph at the end of the body."""
@@ -125,6 +126,9 @@ class DocxWriter:
         """Append an inline picture, at most as wide as the text, described by its alt text."""
         width = min(media.width, self.text_width)
         height = round(media.height * (width / media.width))  # python-docx's own scaling
+        if height > self.text_height:  # a tall, narrow picture: as high as the page
+            height = self.text_height
+            width = max(1, round(media.width * (height / media.height)))
         inline = self._document.part.new_pic_inline(io.BytesIO(media.data), width, height)
         # python-docx numbers pictures by searching the document, which holds none of
         # the streamed body: number them here so that each id is unique.
@@ -146,14 +150,21 @@ class DocxWriter:
     def table(self, rows: int, columns: int, cell: _Cell | None = None) -> DocxTable:
         """A grid table made by python-docx inside `cell`, or for the body, where `place`
         moves it when it is done."""
-        parent = self._document if cell is None else cell
-        table: DocxTable = parent.add_table(rows=rows, cols=columns)
+        if cell is not None:
+            table: DocxTable = cell.add_table(rows=rows, cols=columns)
+        else:
+            # A tree of its own, like the body's paragraphs: moving a big table out of
+            # python-docx's document into the body costs time quadratic in its size.
+            element = CT_Tbl.new_tbl(rows, columns, Emu(self.text_width))
+            table = DocxTable(element, self._document._body)
         table.style = self._document.styles["Table Grid"]
         return table
 
     def place(self, table: DocxTable) -> None:
         """Append a finished table to the body."""
-        self._chunk.append(table._tbl)
+        # python-docx parses every cell it makes as a document of its own; a table of
+        # many cells serialises in quadratic time unless it is read back as one tree.
+        self._chunk.append(etree.fromstring(etree.tostring(table._tbl)))
 
     def set_properties(
         self,
@@ -274,10 +285,11 @@ def set_widths(table: DocxTable, widths: Sequence[int]) -> None:
     table_width = table._tbl.tblPr.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(widths) // EMU_PER_TWIP))
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Emu(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
+    # On the XML: python-docx's rows and cells walk the whole table for each one.
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Emu(width)
+    for row in table._tbl.tr_lst:
+        for cell, width in zip(row.tc_lst, widths, strict=True):
             cell.width = Emu(width)
 
 

@@ -33,9 +33,9 @@ def new_document() -> DocumentObject:
     return document
 
 
-def set_up_page(document: DocumentObject, page_size: str, header: str) -> int:
+def set_up_page(document: DocumentObject, page_size: str, header: str) -> tuple[int, int]:
     """Set the page (a key of PAGE_SIZES), its header and its "Page n of m" footer;
-    return the width between the margins, in EMU."""
+    return the width and height between the margins, in EMU."""
     width, height = PAGE_SIZES[page_size]
     section = document.sections[0]
     section.page_width, section.page_height = width, height
@@ -49,7 +49,7 @@ def set_up_page(document: DocumentObject, page_size: str, header: str) -> int:
     footer.add_run(" of ")
     _add_field(footer._p, "NUMPAGES")
     # From the size asked for: Word stores it rounded to twips.
-    return int(width - 2 * MARGIN)
+    return int(width - 2 * MARGIN), int(height - 2 * MARGIN)
 
 
 def _add_field(paragraph: Element, instruction: str) -> None:
