@@ -86,9 +86,9 @@ def build(
 
     PATHS are data files or folders of them (default: data/). Nothing is
     written when any data file has a mistake; each is reported as file:line.
-    Prints per deck what changed since the previous build, whose state it
-    keeps in <deck-id>.state.json beside the outputs: re-importing the deck
-    updates only the edited notes in Anki.
+    Prints per deck what changed since the deck was last built, as its state
+    (<name>.state.json beside the data file; commit it) remembers: re-importing
+    the deck updates only the edited notes in Anki.
 
     \b
     Example:
