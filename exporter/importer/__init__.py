@@ -1,0 +1,170 @@
+"""Any Q&A document → Deck (and a located warning per part left out) → data file.
+
+read.py turns the file into Markdown text, blocks.py into top-level blocks,
+segment.py finds the questions, answers.py their answers, key points and themes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from exporter.dump import dump
+from exporter.errors import ExporterError, Problem
+from exporter.importer.answers import answer_and_key_points, themes_of
+from exporter.importer.blocks import read_units, unwrap_fence
+from exporter.importer.read import read_document
+from exporter.importer.segment import KINDS, Segmentation, choose, split
+from exporter.load import is_valid_id, load_deck
+from exporter.model import Deck, Question, Theme
+from exporter.outputs import write_atomically
+
+__all__ = [
+    "KINDS",
+    "ImportResult",
+    "ParsedDocument",
+    "import_document",
+    "parse_document",
+    "read_document",
+    "slugify",
+]
+
+_TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP_WORDS = frozenset(
+    "a about an and are as at be do does for from how i in is it its me of on or our s that"
+    " the their them this to was what when where which who why will with would you your".split()
+)
+MAX_DECK_ID_WORDS = 6
+MAX_ITEM_ID_WORDS = 4
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """The deck found in a document, a warning for each part of it left out, and how
+    the document was split."""
+
+    deck: Deck
+    warnings: tuple[Problem, ...]
+    segmentation: Segmentation
+
+
+def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedDocument:
+    """Find the title, questions, answers, key points and themes in the Markdown `text`
+    of the document `source`, and warn, by line, of every part left out. `steer` names
+    the kind of block that holds the questions (one of KINDS) instead of guessing."""
+    text = unwrap_fence(text)
+    lines = text.split("\n")
+    units = read_units(text)
+    kind, level = choose(units, lines, steer)
+    found = split(units, lines, kind, level, lambda name: slugify(name, MAX_ITEM_ID_WORDS))
+    warnings = [Problem(source, line, message, "warning") for line, message in found.skipped]
+
+    def warn(line: int, message: str) -> None:
+        warnings.append(Problem(source, line, message, "warning"))
+
+    questions = []
+    for question in found.questions:
+        answer, key_points = answer_and_key_points(question, lines)
+        if answer:
+            questions.append(Question("", question.question, answer, question.tags, key_points))
+        else:
+            warn(question.line, f"question '{question.question}' has no answer; left out")
+    themes = themes_of(found.themes, lines, warn)
+    title, subtitle = _split_title(found.title) if found.title else ("", "")
+    deck = _deck(title, subtitle, questions, themes, source)
+    ordered = tuple(sorted(warnings, key=lambda warning: warning.line or 0))
+    return ParsedDocument(deck, ordered, found)
+
+
+def _deck(
+    title: str, subtitle: str, questions: list[Question], themes: list[Theme], source: Path
+) -> Deck:
+    """The deck of the document `source`: its id and (when it has no title) its title from
+    the file name, and an id for every question, then every theme."""
+    taken: set[str] = set()
+    counts = f"{len(questions)} interview questions with model answers"
+    if themes:
+        counts += f", and {len(themes)} themes to weave into any answer"
+    return Deck(
+        id=slugify(title or source.stem, MAX_DECK_ID_WORDS),
+        title=title or source.stem.replace("-", " ").replace("_", " ").title(),
+        subtitle=subtitle,
+        description=f"{counts}. Imported from {source.name}.",
+        questions=tuple(
+            replace(question, id=_unique(slugify(question.question, MAX_ITEM_ID_WORDS), taken))
+            for question in questions
+        ),
+        themes=tuple(
+            replace(theme, id=_unique(slugify(theme.title, MAX_ITEM_ID_WORDS), taken))
+            for theme in themes
+        ),
+    )
+
+
+def _split_title(heading: str) -> tuple[str, str]:
+    match = _TITLE_WITH_SUBTITLE.match(heading)
+    if match:
+        return match["title"], match["subtitle"]
+    return heading, ""
+
+
+def slugify(text: str, max_words: int) -> str:
+    """A short id from `text`: its first significant words, lowercase, hyphenated."""
+    text = text.replace("’", "'")  # so that "Anthropic’s" splits like "Anthropic's"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = _WORD.findall(ascii_text.lower())
+    significant = [word for word in words if word not in _STOP_WORDS] or words
+    return "-".join(significant[:max_words]) or "item"
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate = f"{slug}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The data file written by an import, and what the importer left out."""
+
+    path: Path
+    questions: int
+    themes: int
+    warnings: tuple[Problem, ...]
+
+
+def import_document(
+    source: Path,
+    output: Path | None = None,
+    deck_id: str | None = None,
+    encoding: str = "utf-8",
+    force: bool = False,
+) -> ImportResult:
+    """Write the data file for the Markdown document `source` (default: data/<deck-id>.yaml)."""
+    parsed = parse_document(read_document(source, encoding), source)
+    if not parsed.deck.questions:
+        raise ExporterError(
+            f"{source}: no questions found; expected headings like '### 1. Why…?' or"
+            " '### Q: Why…?', or paragraphs like '**Question:** Why…?', each with an answer"
+        )
+    deck = replace(parsed.deck, id=deck_id) if deck_id else parsed.deck
+    if not is_valid_id(deck.id):
+        raise ExporterError(
+            f"--deck-id {deck.id!r} is not a slug: use lowercase letters, digits and hyphens"
+        )
+    path = output or Path("data") / f"{deck.id}.yaml"
+    if path.exists() and not force:
+        raise ExporterError(f"{path}: already exists; pass --force to overwrite it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Checked as `exporter check` would before it replaces anything.
+        write_atomically(path, dump(deck).encode(), check=load_deck)
+    except OSError as error:
+        raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
+    return ImportResult(path, len(deck.questions), len(deck.themes), parsed.warnings)

@@ -1,0 +1,157 @@
+"""The answer, key points and themes of a document, from the source lines of its blocks.
+
+Markdown is kept as the author wrote it; HTML a renderer would show as formatting
+becomes the same Markdown; noise is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from markdownify import MarkdownConverter
+
+from exporter.importer.blocks import Unit
+from exporter.importer.questions import unquote
+from exporter.importer.segment import Found
+from exporter.model import Theme
+
+_ANSWER_LABEL = re.compile(
+    r"^\s*+(?:\*\*|__)?+\s*+(?:Answer(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+:"
+    r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
+    re.IGNORECASE,
+)
+_KEY_POINTS_LABEL = re.compile(
+    r"^(?:key\s++(?:points|takeaways)|talking\s++points|points\s++to\s++(?:hit|make))\s*+:?$",
+    re.IGNORECASE,
+)
+_THEME_ITEM = re.compile(
+    r"^(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*+(?:→|->|—|–|:|-)\s*+(?P<summary>.+)$"
+    r"|^(?:\*\*|__)(?P<title2>.+?):(?:\*\*|__)\s*+(?P<summary2>.+)$",
+    re.DOTALL,
+)
+_LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
+_DETAILS_WRAPPER = re.compile(
+    r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
+)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
+
+
+class _Converter(MarkdownConverter):
+    """HTML → Markdown that leaves the Markdown already in the text alone."""
+
+
+def html_to_markdown(fragment: str) -> str:
+    """The Markdown a renderer's view of the HTML `fragment` amounts to."""
+    converter = _Converter(
+        heading_style="ATX",
+        bullets="-",
+        escape_asterisks=False,
+        escape_underscores=False,
+        escape_misc=False,
+        code_language="",
+    )
+    return str(converter.convert(fragment)).strip()
+
+
+def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """The answer and key points of the question `found`."""
+    pieces: list[tuple[int, int, str]] = []  # (start, end, Markdown) in order
+    if found.own is not None:
+        start, end = found.own
+        if found.in_list:  # the item's first line is the question
+            own = _dedented(lines[start:end]).split("\n", 1)[1:]
+            pieces.append((start + 1, end, own[0] if own else ""))
+        else:
+            pieces.append((start, end, "\n".join(lines[start:end])))
+    key_points: list[str] = []
+    units = list(found.content)
+    index = 0
+    while index < len(units):
+        unit = units[index]
+        following = units[index + 1] if index + 1 < len(units) else None
+        label = "\n".join(lines[unit.start : unit.end]).strip().strip("*_").strip()
+        if (
+            unit.kind == "paragraph"
+            and _KEY_POINTS_LABEL.match(label)
+            and following is not None
+            and following.kind == "bullet_list"
+        ):
+            key_points.extend(item for _, item in list_items(following, lines))
+            index += 2
+            continue
+        if unit.kind not in ("noise",):
+            pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
+        index += 1
+    while pieces and pieces[-1][2].strip() in ("", "---", "***", "___"):
+        pieces.pop()
+    answer = _ANSWER_LABEL.sub("", _joined(pieces, lines), count=1)
+    return unquote(answer.strip()), tuple(key_points)
+
+
+def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
+    source = "\n".join(lines[unit.start : unit.end])
+    if unit.kind == "details":
+        return html_to_markdown(_DETAILS_WRAPPER.sub("", source))
+    if unit.kind == "html" or (unit.kind == "paragraph" and _HTML_TAG.search(source)):
+        return html_to_markdown(source)
+    return source
+
+
+def _joined(pieces: Sequence[tuple[int, int, str]], lines: Sequence[str]) -> str:
+    """The pieces in order; where nothing was left out between two, the source lines
+    between them too, so that Markdown the author wrote stays as written."""
+    text = ""
+    previous_end = None
+    for start, end, markdown in pieces:
+        if previous_end is not None:
+            gap = lines[previous_end:start]
+            text += (
+                "\n" + "\n".join(gap) + "\n"
+                if gap and not any(line.strip() for line in gap)
+                else "\n\n"
+                if previous_end != start
+                else "\n"
+            )
+        text += markdown
+        previous_end = end
+    return text
+
+
+def _dedented(raw: Sequence[str]) -> str:
+    """Lines of a list item (or the rest of a labelled paragraph), without the item's
+    marker or indentation."""
+    if not raw:
+        return ""
+    marker = _LIST_MARKER.match(raw[0])
+    indent = len(marker.group()) if marker else 0
+    rest = [line[indent:] if line[:indent].isspace() else line.strip() for line in raw[1:]]
+    return "\n".join([raw[0][indent:], *rest])
+
+
+def list_items(unit: Unit, lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The line and Markdown of each item of a list, without its marker or indentation."""
+    return [
+        (item.start + 1, _dedented(lines[item.start : item.end]).strip()) for item in unit.items
+    ]
+
+
+def themes_of(
+    units: Sequence[Unit], lines: Sequence[str], warn: Callable[[int, str], None]
+) -> list[Theme]:
+    """The themes in the lists of a themes section; `warn` of anything else."""
+    themes = []
+    for unit in units:
+        if unit.kind not in ("bullet_list", "ordered_list"):
+            if unit.kind not in ("hr", "noise"):
+                warn(unit.start + 1, "skipped text in the themes section")
+            continue
+        for line, item in list_items(unit, lines):
+            match = _THEME_ITEM.match(item)
+            if match is None:
+                warn(line, f"skipped a theme without a **bold title**: '{item}'")
+                continue
+            title = match["title"] or match["title2"]
+            summary = match["summary"] or match["summary2"]
+            themes.append(Theme("", title.strip().rstrip(":"), unquote(summary.strip())))
+    return themes

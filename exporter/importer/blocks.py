@@ -1,0 +1,227 @@
+"""A Markdown document → its top-level blocks, each with its source lines and plain text.
+
+One markdown-it parse; `<details>` blocks are grouped with their body, a guide pasted
+inside a code fence is unwrapped, and what a reader never sees as content (tables of
+contents, "back to top" links, anchors, wrappers, badges) is marked as noise.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*+>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>.*?)</summary\s*+>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*+>")
+# HTML that only wraps or anchors: <div align=…>, </div>, <a id=…></a>, <p align=…>.
+_WRAPPER = re.compile(
+    r"\A\s*+(?:</?(?:div|center|p|span)\b[^>]*+>|<a\s++(?:id|name)=[^>]*+>\s*+</a>|<br\s*/?>\s*)++\Z",
+    re.IGNORECASE,
+)
+_BACK_TO_TOP = re.compile(
+    r"\b(?:back|return|go)\s++to\s++(?:the\s++)?(?:top|contents|index)\b|⬆|↑", re.IGNORECASE
+)
+_BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
+_MARKDOWN_FENCE_INFO = ("markdown", "md", "")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a list: its source lines [start, end) and the plain text of its first
+    line (a heading's text when the item starts with one)."""
+
+    start: int
+    end: int
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A top-level block: its `kind` (heading, paragraph, bullet_list, ordered_list,
+    table, fence, code_block, html, details, hr, blockquote, noise), its source lines
+    [start, end), and what the importer reads from it."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0  # a heading's level
+    text: str = ""  # a heading's or paragraph's plain text, a summary's text
+    bold: bool = False  # a paragraph that is all bold
+    items: tuple[Item, ...] = ()
+
+
+def unwrap_fence(text: str) -> str:
+    """`text` with a guide pasted inside a Markdown code fence taken out of it: the fence
+    lines become blank, so that every line keeps its number. A fence is unwrapped when it
+    is labelled markdown (or not labelled) and holds a heading, or is never closed."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if not match:
+            index += 1
+            continue
+        closing = _closing_fence(lines, index + 1, match["marks"])
+        info = match["info"].strip().lower()
+        inner = lines[index + 1 : closing if closing is not None else len(lines)]
+        holds_guide = any(line.lstrip().startswith("#") for line in inner)
+        if info in _MARKDOWN_FENCE_INFO and (holds_guide and (info or closing is None)):
+            lines[index] = ""
+            if closing is not None:
+                lines[closing] = ""
+            index += 1
+            continue
+        index = closing + 1 if closing is not None else len(lines)
+    return "\n".join(lines)
+
+
+def _closing_fence(lines: Sequence[str], start: int, marks: str) -> int | None:
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        if stripped.startswith(marks[0] * len(marks)) and not stripped.strip(marks[0]):
+            return number
+    return None
+
+
+def read_units(text: str) -> list[Unit]:
+    """The top-level blocks of the Markdown `text`, in order."""
+    tokens = _PARSER.parse(text)
+    lines = text.split("\n")
+    units: list[Unit] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.level != 0 or token.nesting < 0 or token.map is None:
+            continue
+        start, end = token.map
+        kind = token.type.removesuffix("_open")
+        if kind == "heading":
+            units.append(Unit(kind, start, end, int(token.tag[1:]), plain(tokens[index])))
+        elif kind == "paragraph":
+            units.append(_paragraph(tokens[index], start, end))
+        elif kind in ("bullet_list", "ordered_list"):
+            units.append(_list(kind, tokens, index, start, end))
+        elif kind == "html_block":
+            if _DETAILS_OPEN.search(token.content):
+                unit, index = _details(tokens, index - 1, lines)
+                units.append(unit)
+            elif _WRAPPER.match(token.content):
+                units.append(Unit("noise", start, end))
+            else:
+                units.append(Unit("html", start, end, text=_html_text(token.content)))
+        else:
+            units.append(Unit(kind, start, end))
+    return units
+
+
+def _paragraph(inline: Token, start: int, end: int) -> Unit:
+    children = inline.children or []
+    text = plain(inline)
+    if _is_noise(children, text):
+        return Unit("noise", start, end)
+    visible = [child for child in children if child.type not in ("softbreak",)]
+    bold = (
+        len(visible) >= 3
+        and visible[0].type == "strong_open"
+        and visible[-1].type == "strong_close"
+        and end - start == 1
+        and not any(child.type == "strong_open" for child in visible[1:-1])
+    )
+    return Unit("paragraph", start, end, text=text, bold=bold)
+
+
+def _is_noise(children: Sequence[Token], text: str) -> bool:
+    """A paragraph of navigation or badges: links to anchors, "back to top", images
+    linking to badge services."""
+    if _BACK_TO_TOP.search(text) and len(text) < 40:
+        return True
+    targets = [str(child.attrGet("href") or child.attrGet("src") or "") for child in children]
+    targets = [target for target in targets if target]
+    images = [child for child in children if child.type == "image"]
+    badges = all(any(host in target for host in _BADGE_HOSTS) for target in targets)
+    return bool(images) and not text.strip(" |·-") and badges
+
+
+def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) -> Unit:
+    items: list[Item] = []
+    anchors = 0
+    for position in range(index, len(tokens)):
+        token = tokens[position]
+        if token.level == 0 and token.nesting < 0 and token.type == f"{kind}_close":
+            break
+        if token.type == "list_item_open" and token.level == 1 and token.map:
+            first = tokens[position + 1]
+            heading = first.type == "heading_open"
+            inline = tokens[position + 2] if heading or first.type == "paragraph_open" else None
+            text = plain(inline) if inline else ""
+            if inline and _only_anchor_links(inline):
+                anchors += 1
+            items.append(Item(token.map[0], token.map[1], text, heading))
+    if items and anchors == len(items):  # a table of contents
+        return Unit("noise", start, end)
+    return Unit(kind, start, end, items=tuple(items))
+
+
+def _only_anchor_links(inline: Token) -> bool:
+    links = [child for child in inline.children or [] if child.type == "link_open"]
+    return bool(links) and all(str(link.attrGet("href") or "").startswith("#") for link in links)
+
+
+def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple[Unit, int]:
+    """A `<details>` block from the html token at `index` to the one that closes it."""
+    first = tokens[index]
+    assert first.map is not None
+    start = first.map[0]
+    end = first.map[1]
+    position = index
+    depth = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.level == 0 and token.map is not None and token.nesting >= 0:
+            end = max(end, token.map[1])
+        if token.type == "html_block":
+            depth += len(_DETAILS_OPEN.findall(token.content))
+            depth -= len(_DETAILS_CLOSE.findall(token.content))
+        position += 1
+        if depth <= 0:
+            break
+    summary = _SUMMARY.search("\n".join(lines[start:end]))
+    question = _html_text(summary["text"]) if summary else ""
+    return Unit("details", start, end, text=question), position
+
+
+def _html_text(fragment: str) -> str:
+    text = html.unescape(_TAG.sub(" ", fragment))
+    return " ".join(text.split())
+
+
+def plain(inline: Token | None) -> str:
+    """The text of an inline token without Markdown markup or decorative emoji."""
+    if inline is None:
+        return ""
+    pieces = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            pieces.append(child.content)
+        elif child.type == "softbreak" or (
+            child.type == "html_inline" and child.content.lower().startswith("<br")
+        ):
+            pieces.append(" ")
+    text = "".join(pieces)
+    kept = "".join(
+        character
+        for character in text
+        if unicodedata.category(character) != "So" and character not in "\ufe0f\u200d"
+    )
+    return " ".join(kept.split())

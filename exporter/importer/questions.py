@@ -1,0 +1,100 @@
+"""What reads as a question, in the languages interview guides are written in, and the
+text of a question as it belongs on a card front."""
+
+from __future__ import annotations
+
+import re
+
+# A numbered or labelled question: "1. …", "Q1. …", "Q: …", "Question 3 — …".
+_NUMBERED = re.compile(r"^(?:Q(?:uestion)?+\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_LABELLED = re.compile(r"^Q(?:uestion)?+\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
+# The first words of questions and of the imperatives that stand for them.
+_ASKING_WORDS = frozenset(
+    """
+    what why how when where which who whom whose is are was were do does did can could
+    would should will shall have has may might explain describe tell walk give define
+    compare contrast list name discuss outline design implement write estimate imagine
+    suppose share talk
+    qué que cómo como por cuál cual cuáles cuales cuándo cuando dónde donde quién quien
+    explica explique explicar describe describa descreva defina define menciona nombra
+    o qual quais quando onde quem porque
+    was wie warum wieso weshalb welche welcher welches wann wo wer erkläre erklären
+    beschreibe nenne
+    qu quel quelle quels quelles comment pourquoi quand où qui expliquez décrivez
+    что как почему зачем когда где какой какая какие кто объясните опишите расскажите
+    """.split()
+)
+_ASKING_PREFIXES = (
+    "什么",
+    "为什么",
+    "如何",
+    "怎么",
+    "怎样",
+    "哪",
+    "请",
+    "谈谈",
+    "说说",
+    "介绍",
+    "简述",
+    "描述",
+    "解释",
+    "何",
+    "なぜ",
+    "どう",
+    "どの",
+    "何",
+    "무엇",
+    "왜",
+    "어떻게",
+)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def card_front(text: str) -> str:
+    """`text` as it belongs on a card front: no number or "Q:" label, no Markdown
+    emphasis, no quotation marks around it."""
+    text = text.strip()
+    for pattern in (_NUMBERED, _LABELLED):
+        match = pattern.match(text)
+        if match:
+            text = match["text"]
+            break
+    text = _EMPHASIS.sub(r"\2", text.strip()).strip()
+    return unquote(text.strip(" *_:")).strip()
+
+
+def is_numbered(text: str) -> bool:
+    """Tell whether `text` starts with a question number or label ("3.", "Q3:", "Q:")."""
+    return bool(_NUMBERED.match(text.strip()) or _LABELLED.match(text.strip()))
+
+
+def reads_as_question(text: str) -> bool:
+    """Tell whether `text` (a card front) asks something: it ends with a question mark
+    (?, ？, ¿…), or starts with a word that asks or tells to explain."""
+    text = text.strip().rstrip(".:!")
+    if not text:
+        return False
+    if text.endswith(("?", "？", "?)", "？)")) or text.startswith("¿"):
+        return True
+    if text.startswith(_ASKING_PREFIXES):
+        return True
+    words = _WORD.findall(text.lower())
+    return bool(words) and words[0] in _ASKING_WORDS
+
+
+def unquote(text: str) -> str:
+    """Drop the quotation marks that wrap a whole spoken text, and only those."""
+    if len(text) < 2 or text[0] not in _QUOTE_PAIRS or text[-1] != _QUOTE_PAIRS[text[0]]:
+        return text
+    opening, closing = text[0], text[-1]
+    inner = text[1:-1]
+    if opening == closing:
+        return inner if opening not in inner else text
+    depth = 0
+    for character in inner:
+        depth += (character == opening) - (character == closing)
+        if depth < 0:
+            return text
+    return inner.strip() if depth == 0 else text
