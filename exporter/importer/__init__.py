@@ -13,8 +13,8 @@ from pathlib import Path
 
 from exporter.dump import dump
 from exporter.errors import ExporterError, Problem
-from exporter.importer.answers import answer_and_key_points, themes_of
-from exporter.importer.blocks import read_units, unwrap_fence
+from exporter.importer.answers import answer_and_key_points, html_to_markdown, themes_of
+from exporter.importer.blocks import Unit, read_units, unwrap_fence
 from exporter.importer.read import read_document
 from exporter.importer.segment import KINDS, Segmentation, choose, split
 from exporter.load import is_valid_id, load_deck
@@ -56,14 +56,21 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     of the document `source`, and warn, by line, of every part left out. `steer` names
     the kind of block that holds the questions (one of KINDS) instead of guessing."""
     text = unwrap_fence(text)
-    lines = text.split("\n")
     units = read_units(text)
+    located = not _mostly_html(units, text)
+    if not located:  # a page written in HTML: read what it shows, as Markdown
+        text = html_to_markdown(text)
+        units = read_units(text)
+    lines = text.split("\n")
     kind, level = choose(units, lines, steer)
     found = split(units, lines, kind, level, lambda name: slugify(name, MAX_ITEM_ID_WORDS))
-    warnings = [Problem(source, line, message, "warning") for line, message in found.skipped]
+    warnings: list[Problem] = []
 
     def warn(line: int, message: str) -> None:
-        warnings.append(Problem(source, line, message, "warning"))
+        warnings.append(Problem(source, line if located else None, message, "warning"))
+
+    for line, message in found.skipped:
+        warn(line, message)
 
     questions = []
     for question in found.questions:
@@ -77,6 +84,13 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     deck = _deck(title, subtitle, questions, themes, source)
     ordered = tuple(sorted(warnings, key=lambda warning: warning.line or 0))
     return ParsedDocument(deck, ordered, found)
+
+
+def _mostly_html(units: list[Unit], text: str) -> bool:
+    """Tell whether most of the document's lines are raw HTML."""
+    html_lines = sum(unit.end - unit.start for unit in units if unit.kind in ("html", "noise"))
+    shown = sum(1 for line in text.split("\n") if line.strip())
+    return shown > 0 and html_lines > shown / 2
 
 
 def _deck(

@@ -6,12 +6,14 @@ becomes the same Markdown; noise is left out.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from markdownify import MarkdownConverter
 
-from exporter.importer.blocks import Unit
+from exporter.importer.blocks import Unit, read_units
 from exporter.importer.questions import unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
@@ -35,10 +37,27 @@ _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
+_BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+_SUMMARY_END = re.compile(r"</summary\s*+>", re.IGNORECASE)
+# Tags at the very start or end of a text that wrap all of it, as in `<br><b>…</b>`.
+_OUTER_WRAPPERS = re.compile(
+    r"\A(?:\s*+</?(?:b|strong|br|p|div|span)\b[^>]*+>)++|(?:</?(?:b|strong|br|p|div|span)\b[^>]*+>\s*+)++\Z",
+    re.IGNORECASE,
+)
 
 
 class _Converter(MarkdownConverter):
-    """HTML → Markdown that leaves the Markdown already in the text alone."""
+    """HTML → Markdown that leaves the Markdown already in the text alone and keeps
+    `<details>` blocks, which the importer reads as questions."""
+
+    def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        summary = el.find("summary")
+        question = " ".join(summary.get_text(" ").split()) if summary is not None else ""
+        opening = f"<details><summary>{html.escape(question)}</summary>"
+        return f"\n\n{opening}\n\n{text.strip()}\n\n</details>\n\n"
+
+    def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return ""  # written by convert_details
 
 
 def html_to_markdown(fragment: str) -> str:
@@ -92,10 +111,31 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
 def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
     source = "\n".join(lines[unit.start : unit.end])
     if unit.kind == "details":
-        return html_to_markdown(_DETAILS_WRAPPER.sub("", source))
+        return mixed_to_markdown(_DETAILS_WRAPPER.sub(_summary_rest, source))
     if unit.kind == "html" or (unit.kind == "paragraph" and _HTML_TAG.search(source)):
         return html_to_markdown(source)
     return source
+
+
+def _summary_rest(match: re.Match[str]) -> str:
+    """What a `<summary>` holds after its first line break: the start of the answer
+    (the question is its first line); the `<details>` tags themselves go."""
+    parts = _BREAK.split(match.group(), maxsplit=1)
+    if not match.group().lower().startswith("<summary") or len(parts) < 2:
+        return ""
+    return _SUMMARY_END.sub("", parts[1])
+
+
+def mixed_to_markdown(text: str) -> str:
+    """Markdown with HTML blocks and tags in it → Markdown: the Markdown kept as written,
+    the HTML converted, tags that only wrap the whole (`<b>…</b>`, `<br>`) dropped."""
+    text = _OUTER_WRAPPERS.sub("", text.strip()).strip()
+    lines = text.split("\n")
+    pieces = []
+    for unit in read_units(text):
+        if unit.kind != "noise":
+            pieces.append(_markdown_of(unit, lines))
+    return "\n\n".join(piece for piece in pieces if piece.strip())
 
 
 def _joined(pieces: Sequence[tuple[int, int, str]], lines: Sequence[str]) -> str:

@@ -21,6 +21,7 @@ _DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*+>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>.*?)</summary\s*+>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*+>")
+_BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
 # HTML that only wraps or anchors: <div align=…>, </div>, <a id=…></a>, <p align=…>.
 _WRAPPER = re.compile(
     r"\A\s*+(?:</?(?:div|center|p|span)\b[^>]*+>|<a\s++(?:id|name)=[^>]*+>\s*+</a>|<br\s*/?>\s*)++\Z",
@@ -130,7 +131,11 @@ def _paragraph(inline: Token, start: int, end: int) -> Unit:
     text = plain(inline)
     if _is_noise(children, text):
         return Unit("noise", start, end)
-    visible = [child for child in children if child.type not in ("softbreak",)]
+    visible = [
+        child
+        for child in children
+        if child.type != "softbreak" and not (child.type == "text" and not child.content.strip())
+    ]
     bold = (
         len(visible) >= 3
         and visible[0].type == "strong_open"
@@ -145,6 +150,8 @@ def _is_noise(children: Sequence[Token], text: str) -> bool:
     """A paragraph of navigation or badges: links to anchors, "back to top", images
     linking to badge services."""
     if _BACK_TO_TOP.search(text) and len(text) < 40:
+        return True
+    if _only_anchor_links_in(children):  # a table of contents written as paragraphs
         return True
     targets = [str(child.attrGet("href") or child.attrGet("src") or "") for child in children]
     targets = [target for target in targets if target]
@@ -164,7 +171,7 @@ def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) 
             first = tokens[position + 1]
             heading = first.type == "heading_open"
             inline = tokens[position + 2] if heading or first.type == "paragraph_open" else None
-            text = plain(inline) if inline else ""
+            text = plain(inline, first_line=True) if inline else ""
             if inline and _only_anchor_links(inline):
                 anchors += 1
             items.append(Item(token.map[0], token.map[1], text, heading))
@@ -174,44 +181,63 @@ def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) 
 
 
 def _only_anchor_links(inline: Token) -> bool:
-    links = [child for child in inline.children or [] if child.type == "link_open"]
-    return bool(links) and all(str(link.attrGet("href") or "").startswith("#") for link in links)
+    return _only_anchor_links_in(inline.children or [])
+
+
+def _only_anchor_links_in(children: Sequence[Token]) -> bool:
+    """Tell whether the inline `children` are links to anchors of the page and nothing else."""
+    links = [child for child in children if child.type == "link_open"]
+    if not links or not all(str(link.attrGet("href") or "").startswith("#") for link in links):
+        return False
+    depth, outside = 0, ""
+    for child in children:
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        if depth == 0 and child.type == "text":
+            outside += child.content
+    return not outside.strip(" -–—|·•,.\u00a0")
 
 
 def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple[Unit, int]:
-    """A `<details>` block from the html token at `index` to the one that closes it."""
+    """A `<details>` block from the html token at `index` to the line that closes it
+    (often inside a paragraph: `</b></details>`); the index of the token after it."""
     first = tokens[index]
     assert first.map is not None
     start = first.map[0]
-    end = first.map[1]
-    position = index
-    depth = 0
+    depth, end = 0, len(lines)
+    for number in range(start, len(lines)):
+        depth += len(_DETAILS_OPEN.findall(lines[number]))
+        depth -= len(_DETAILS_CLOSE.findall(lines[number]))
+        if depth <= 0:
+            end = number + 1
+            break
+    position = index + 1
     while position < len(tokens):
         token = tokens[position]
-        if token.level == 0 and token.map is not None and token.nesting >= 0:
+        if token.level == 0 and token.nesting >= 0 and token.map is not None:
+            if token.map[0] >= end:
+                break
             end = max(end, token.map[1])
-        if token.type == "html_block":
-            depth += len(_DETAILS_OPEN.findall(token.content))
-            depth -= len(_DETAILS_CLOSE.findall(token.content))
         position += 1
-        if depth <= 0:
-            break
     summary = _SUMMARY.search("\n".join(lines[start:end]))
-    question = _html_text(summary["text"]) if summary else ""
+    # The question is the summary's first line; what follows a <br> starts the answer.
+    question = _html_text(_BREAK.split(summary["text"], maxsplit=1)[0]) if summary else ""
     return Unit("details", start, end, text=question), position
 
 
 def _html_text(fragment: str) -> str:
-    text = html.unescape(_TAG.sub(" ", fragment))
+    text = html.unescape(_TAG.sub("", _BREAK.sub(" ", fragment)))
     return " ".join(text.split())
 
 
-def plain(inline: Token | None) -> str:
-    """The text of an inline token without Markdown markup or decorative emoji."""
+def plain(inline: Token | None, first_line: bool = False) -> str:
+    """The text of an inline token (or its `first_line`) without Markdown markup or
+    decorative emoji."""
     if inline is None:
         return ""
     pieces = []
     for child in inline.children or []:
+        if first_line and child.type in ("softbreak", "hardbreak"):
+            break
         if child.type in ("text", "code_inline"):
             pieces.append(child.content)
         elif child.type == "softbreak" or (

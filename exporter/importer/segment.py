@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from exporter.importer.blocks import Unit
 from exporter.importer.questions import card_front, is_numbered, reads_as_question
 
+# Section names that say nothing about the questions under them: no tag.
+GENERIC_CATEGORIES = frozenset(
+    "questions interview-questions interview faq q-a qa questions-answers contents"
+    " table-contents".split()
+)
 # In order of preference when two kinds explain a document equally well.
 KINDS = ("details", "labels", "headings", "list", "bold")
 _LABEL = re.compile(
@@ -65,6 +70,7 @@ class _Member:
     line: int  # 0-based
     text: str
     answer_from: int | None = None
+    details: bool = False
 
 
 def members(
@@ -79,7 +85,7 @@ def members(
             if not unit.text.rstrip().endswith(":"):
                 found.append(_Member(index, unit.start, unit.text))
         elif kind == "details" and unit.kind == "details":
-            found.append(_Member(index, unit.start, unit.text))
+            found.append(_Member(index, unit.start, unit.text, details=True))
         elif kind == "labels" and unit.kind == "paragraph":
             for number in range(unit.start, unit.end):
                 match = _LABEL.match(lines[number])
@@ -91,7 +97,10 @@ def members(
 
 
 def _answered(member: _Member, following: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Tell whether something that can be an answer follows `member`."""
+    """Tell whether something that can be an answer follows `member` (a `<details>`
+    block holds its own)."""
+    if member.details:
+        return True
     if member.answer_from is not None and any(
         line.strip() for line in lines[member.answer_from : member.answer_from + 2]
     ):
@@ -166,11 +175,7 @@ def split(
         text = card_front(member.text)
         if reads_as_question(text) or (kind != "bold" and is_numbered(member.text)):
             return True
-        return (
-            kind in ("headings", "list", "details")
-            and mostly_questions
-            and _answered(member, units[member.unit + 1 :], lines)
-        )
+        return mostly_questions and _answered(member, units[member.unit + 1 :], lines)
 
     def close(by_question: bool, by_level: int = 0) -> None:
         """End what is being read: by a question, or by a heading of `by_level` (0: the
@@ -212,7 +217,11 @@ def split(
         for line, name in [(line, name) for _, line, name in categories]:
             if (line, name) not in result.categories:
                 result.categories.append((line, name))
-        tags = tuple(dict.fromkeys(slug(name) for _, _, name in categories))
+        tags = tuple(
+            dict.fromkeys(
+                slug(name) for _, _, name in categories if slug(name) not in GENERIC_CATEGORIES
+            )
+        )
         text = card_front(member.text)
         reading = _Reading("question", member.line + 1, 0, text, own, tags)
 
@@ -247,6 +256,8 @@ def split(
                 end = later if later is not None else _end_of(unit, member)
                 own = (member.answer_from, end) if member.answer_from is not None else None
                 open_question(member, own)
+            if unit.kind == "details":  # the answer is inside the question's own block
+                reading.content.append(unit)
             continue
         reading.content.append(unit)
     close(by_question=False)
