@@ -13,10 +13,12 @@ from pathlib import Path
 
 from exporter.dump import dump
 from exporter.errors import ExporterError, Problem
-from exporter.importer.answers import answer_and_key_points, html_to_markdown, themes_of
+from exporter.importer.answers import answer_and_key_points, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence
-from exporter.importer.read import read_document
+from exporter.importer.markup import html_to_markdown
+from exporter.importer.read import TABLE_SUFFIXES, read_document
 from exporter.importer.segment import KINDS, Segmentation, choose, split
+from exporter.importer.tables import markdown_table, read_delimited
 from exporter.load import is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
@@ -52,9 +54,12 @@ class ParsedDocument:
 
 
 def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedDocument:
-    """Find the title, questions, answers, key points and themes in the Markdown `text`
-    of the document `source`, and warn, by line, of every part left out. `steer` names
-    the kind of block that holds the questions (one of KINDS) instead of guessing."""
+    """Find the title, questions, answers, key points and themes in the `text` of the
+    document `source` (Markdown, or CSV/TSV by its name), and warn, by line, of every
+    part left out. `steer` names the kind of block that holds the questions (one of
+    KINDS) instead of choosing the one that explains the document best."""
+    if source.suffix.lower() in TABLE_SUFFIXES:
+        text = markdown_table(read_delimited(text, tab=source.suffix.lower() == ".tsv"))
     text = unwrap_fence(text)
     units = read_units(text)
     located = not _mostly_html(units, text)

@@ -6,14 +6,11 @@ becomes the same Markdown; noise is left out.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from markdownify import MarkdownConverter
 
 from exporter.importer.blocks import Unit, read_units
+from exporter.importer.markup import html_to_markdown
 from exporter.importer.questions import unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
@@ -46,36 +43,12 @@ _OUTER_WRAPPERS = re.compile(
 )
 
 
-class _Converter(MarkdownConverter):
-    """HTML → Markdown that leaves the Markdown already in the text alone and keeps
-    `<details>` blocks, which the importer reads as questions."""
-
-    def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        summary = el.find("summary")
-        question = " ".join(summary.get_text(" ").split()) if summary is not None else ""
-        opening = f"<details><summary>{html.escape(question)}</summary>"
-        return f"\n\n{opening}\n\n{text.strip()}\n\n</details>\n\n"
-
-    def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        return ""  # written by convert_details
-
-
-def html_to_markdown(fragment: str) -> str:
-    """The Markdown a renderer's view of the HTML `fragment` amounts to."""
-    converter = _Converter(
-        heading_style="ATX",
-        bullets="-",
-        escape_asterisks=False,
-        escape_underscores=False,
-        escape_misc=False,
-        code_language="",
-    )
-    return str(converter.convert(fragment)).strip()
-
-
 def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """The answer and key points of the question `found`."""
     pieces: list[tuple[int, int, str]] = []  # (start, end, Markdown) in order
+    if found.row is not None:
+        points = tuple(mixed_to_markdown(point) for point in found.row.key_points)
+        return unquote(mixed_to_markdown(found.row.answer)), points
     if found.own is not None:
         start, end = found.own
         if found.in_list:  # the item's first line is the question

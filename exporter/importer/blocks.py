@@ -59,6 +59,7 @@ class Unit:
     text: str = ""  # a heading's or paragraph's plain text, a summary's text
     bold: bool = False  # a paragraph that is all bold
     items: tuple[Item, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, as Markdown, header first
 
 
 def unwrap_fence(text: str) -> str:
@@ -113,6 +114,8 @@ def read_units(text: str) -> list[Unit]:
             units.append(_paragraph(tokens[index], start, end))
         elif kind in ("bullet_list", "ordered_list"):
             units.append(_list(kind, tokens, index, start, end))
+        elif kind == "table":
+            units.append(Unit(kind, start, end, rows=_rows(tokens, index)))
         elif kind == "html_block":
             if _DETAILS_OPEN.search(token.content):
                 unit, index = _details(tokens, index - 1, lines)
@@ -178,6 +181,21 @@ def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) 
     if items and anchors == len(items):  # a table of contents
         return Unit("noise", start, end)
     return Unit(kind, start, end, items=tuple(items))
+
+
+def _rows(tokens: Sequence[Token], index: int) -> tuple[tuple[str, ...], ...]:
+    """The cells of the table whose tokens start at `index`, as Markdown."""
+    rows: list[tuple[str, ...]] = []
+    row: list[str] = []
+    for token in tokens[index:]:
+        if token.type == "table_close":
+            break
+        if token.type == "inline":
+            row.append(token.content)
+        elif token.type == "tr_close":
+            rows.append(tuple(row))
+            row = []
+    return tuple(rows)
 
 
 def _only_anchor_links(inline: Token) -> bool:

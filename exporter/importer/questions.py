@@ -49,6 +49,19 @@ _ASKING_PREFIXES = (
     "왜",
     "어떻게",
 )
+# Polite requests that end a question in Korean, Japanese and Chinese ("…해주세요").
+_ASKING_ENDINGS = (
+    "주세요",
+    "하세요",
+    "십시오",
+    "나요",
+    "까요",
+    "ください",
+    "ですか",
+    "ますか",
+    "吗",
+    "呢",
+)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -78,7 +91,7 @@ def reads_as_question(text: str) -> bool:
         return False
     if text.endswith(("?", "？", "?)", "？)")) or text.startswith("¿"):
         return True
-    if text.startswith(_ASKING_PREFIXES):
+    if text.startswith(_ASKING_PREFIXES) or text.endswith(_ASKING_ENDINGS):
         return True
     words = _WORD.findall(text.lower())
     return bool(words) and words[0] in _ASKING_WORDS

@@ -1,13 +1,15 @@
-"""A document file → Markdown text: mojibake repaired."""
+"""A document file → Markdown text: Word and HTML converted, mojibake repaired."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import ftfy
 
 from exporter.errors import ExporterError
 from exporter.files import read_regular_file
+from exporter.importer.markup import html_to_markdown
 
 # UTF-8 read as Windows-1252 loses the last byte of ” (0x9D has no cp1252 character):
 # what is left, â€, is beyond ftfy's repair.
@@ -20,12 +22,21 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
+TABLE_SUFFIXES = (".csv", ".tsv")
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
 def read_document(path: Path, encoding: str = "utf-8") -> str:
-    """Read `path` as `encoding` and repair mojibake (UTF-8 once read as Windows-1252)."""
+    """The text of the document `path`: Markdown (or plain text) as it is, a Word file or
+    an HTML page as the Markdown of what it shows, a CSV or TSV file as it is; mojibake
+    (UTF-8 once read as Windows-1252) repaired. `encoding` is that of text files."""
     try:
         data = read_regular_file(path)
     except OSError as error:
         raise ExporterError(f"{path}: cannot read: {error.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _repaired(html_to_markdown(_docx_html(path, data)))
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -36,5 +47,21 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
         ) from None
     except LookupError:
         raise ExporterError(f"unknown encoding {encoding!r}") from None
-    text = ftfy.fix_text(text.removeprefix("\ufeff"), _FTFY)
-    return text.replace(_LOST_CLOSING_QUOTE, "”")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in _HTML_SUFFIXES:
+        return _repaired(html_to_markdown(text))
+    return _repaired(text)
+
+
+def _repaired(text: str) -> str:
+    return ftfy.fix_text(text, _FTFY).replace(_LOST_CLOSING_QUOTE, "”")
+
+
+def _docx_html(path: Path, data: bytes) -> str:
+    """A Word document's HTML, by mammoth: headings, bold, lists, tables, pictures."""
+    import mammoth
+
+    try:
+        return str(mammoth.convert_to_html(io.BytesIO(data)).value)
+    except Exception as error:  # mammoth raises whatever a damaged zip or XML raises
+        raise ExporterError(f"{path}: cannot read as a Word document ({error})") from None

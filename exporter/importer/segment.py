@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from exporter.importer.blocks import Unit
 from exporter.importer.questions import card_front, is_numbered, reads_as_question
+from exporter.importer.tables import Row, cell, columns_of, row_of
 
 # Section names that say nothing about the questions under them: no tag.
 GENERIC_CATEGORIES = frozenset(
@@ -22,7 +23,7 @@ GENERIC_CATEGORIES = frozenset(
     " table-contents".split()
 )
 # In order of preference when two kinds explain a document equally well.
-KINDS = ("details", "labels", "headings", "list", "bold")
+KINDS = ("details", "table", "labels", "headings", "list", "bold")
 _LABEL = re.compile(
     r"^\s*+(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]\s*+(?:\*\*|__)?+"
     r"\s*+(?P<text>\S.*)$",
@@ -45,6 +46,7 @@ class Found:
     content: tuple[Unit, ...]
     tags: tuple[str, ...] = ()
     in_list: bool = False  # `own` is a list item, its first line the question
+    row: Row | None = None  # a table's row
 
 
 @dataclass
@@ -71,6 +73,7 @@ class _Member:
     text: str
     answer_from: int | None = None
     details: bool = False
+    row: Row | None = None  # a table's row
 
 
 def members(
@@ -91,6 +94,13 @@ def members(
                 match = _LABEL.match(lines[number])
                 if match and not _NOT_QUESTION_LABEL.match(match["text"]):
                     found.append(_Member(index, number, match["text"], number + 1))
+        elif kind == "table" and unit.kind == "table" and unit.rows:
+            columns = columns_of(unit.rows[0])
+            for number, row in enumerate(unit.rows[1:], start=2):
+                if columns and cell(row, columns.question):
+                    read = row_of(row, unit.rows[0], columns)
+                    line = unit.start + number  # one line a row, after the delimiter row
+                    found.append(_Member(index, line, read.question, None, True, read))
         elif kind == "list" and unit.kind in ("ordered_list", "bullet_list"):
             found += [_Member(index, item.start, item.text, item.start) for item in unit.items]
     return found
@@ -100,7 +110,7 @@ def _answered(member: _Member, following: Sequence[Unit], lines: Sequence[str]) 
     """Tell whether something that can be an answer follows `member` (a `<details>`
     block holds its own)."""
     if member.details:
-        return True
+        return member.row is None or bool(member.row.answer)
     if member.answer_from is not None and any(
         line.strip() for line in lines[member.answer_from : member.answer_from + 2]
     ):
@@ -153,6 +163,7 @@ class _Reading:
     own: tuple[int, int] | None = None
     tags: tuple[str, ...] = ()
     content: list[Unit] = field(default_factory=list)
+    row: Row | None = None
 
 
 def split(
@@ -173,6 +184,8 @@ def split(
 
     def opens(member: _Member) -> bool:
         text = card_front(member.text)
+        if member.details:  # a summary or a question cell asks, however it is worded
+            return bool(text)
         if reads_as_question(text) or (kind != "bold" and is_numbered(member.text)):
             return True
         return mostly_questions and _answered(member, units[member.unit + 1 :], lines)
@@ -191,6 +204,7 @@ def split(
                     tuple(reading.content),
                     reading.tags,
                     kind == "list",
+                    reading.row,
                 )
             )
         elif reading.state == "themes":
@@ -224,6 +238,7 @@ def split(
         )
         text = card_front(member.text)
         reading = _Reading("question", member.line + 1, 0, text, own, tags)
+        reading.row = member.row
 
     for index, unit in enumerate(units):
         if unit.kind == "heading" and not (kind == "headings" and unit.level > level):

@@ -1,0 +1,130 @@
+"""Questions in tables: a Markdown table, or a CSV or TSV file, with a question column
+and an answer column; further columns go into the answer under their header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_QUESTION_NAMES = frozenset(
+    "question questions q prompt pregunta preguntas pergunta perguntas frage вопрос 问题 題目"
+    " 질문 質問 question?".split()
+)
+_ANSWER_NAMES = frozenset(
+    "answer answers a response responses reply respuesta respuestas resposta respostas antwort"
+    " ответ 答案 回答 답변 답 réponse reponse interview-answer sample-answer model-answer"
+    " suggested-answer example-answer".split()
+)
+_ID_NAMES = frozenset({"id", "slug", "key"})
+_TAG_NAMES = frozenset({"tags", "tag", "category", "categories", "topic", "topics"})
+_KEY_POINT_NAMES = frozenset({"key-points", "key-point", "keypoints", "points", "talking-points"})
+_NOT_NAME = re.compile(r"[^\w?]+")
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+_POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
+
+
+def name_of(header: str) -> str:
+    """A column header as a comparable name: lowercase, words joined by hyphens."""
+    return _NOT_NAME.sub("-", header.replace("*", "").strip().lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a table hold what; `extra` are kept in the answer."""
+
+    question: int
+    answer: int
+    id: int | None = None
+    tags: int | None = None
+    key_points: int | None = None
+    extra: tuple[int, ...] = ()
+
+
+def columns_of(header: Sequence[str]) -> Columns | None:
+    """The columns of a table with this `header`, or None when it has no question column
+    and answer column."""
+    names = [name_of(cell) for cell in header]
+    question = next((i for i, name in enumerate(names) if name in _QUESTION_NAMES), None)
+    answer = next((i for i, name in enumerate(names) if name in _ANSWER_NAMES), None)
+    if question is None or answer is None:
+        return None
+
+    def find(options: frozenset[str]) -> int | None:
+        return next((i for i, name in enumerate(names) if name in options), None)
+
+    ids, tags, points = find(_ID_NAMES), find(_TAG_NAMES), find(_KEY_POINT_NAMES)
+    known = {question, answer, ids, tags, points}
+    extra = tuple(i for i, name in enumerate(names) if i not in known and name)
+    return Columns(question, answer, ids, tags, points, extra)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question of a table: its answer (further columns under their header), and the
+    id, tags and key points its own columns give."""
+
+    question: str
+    answer: str
+    id: str = ""
+    tags: tuple[str, ...] = ()
+    key_points: tuple[str, ...] = ()
+
+
+def row_of(row: Sequence[str], header: Sequence[str], columns: Columns) -> Row:
+    """The question of `row` in a table of this `header` and `columns`."""
+    parts = [cell(row, columns.answer)]
+    for index in columns.extra:
+        value = cell(row, index)
+        if value:
+            parts.append(f"**{header[index].strip().strip('*').strip()}:** {value}")
+    tags = tuple(tag for tag in _LIST_SEPARATORS.split(cell(row, columns.tags)) if tag)
+    points = tuple(
+        point.strip() for point in _POINT_SEPARATORS.split(cell(row, columns.key_points))
+    )
+    return Row(
+        cell(row, columns.question),
+        "\n\n".join(part for part in parts if part),
+        cell(row, columns.id),
+        tags,
+        tuple(point for point in points if point),
+    )
+
+
+def cell(row: Sequence[str], index: int | None) -> str:
+    """The text of column `index` of `row`, "" when it has none."""
+    if index is None or index >= len(row):
+        return ""
+    return row[index].strip()
+
+
+def read_delimited(text: str, tab: bool) -> list[list[str]]:
+    """The rows of a CSV (or, with `tab`, TSV) text; a spreadsheet's `;` is recognised."""
+    if tab:
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+
+
+def markdown_table(rows: Sequence[Sequence[str]]) -> str:
+    """`rows` (the header first) as a Markdown table, one line a row: a spreadsheet's
+    questions then read like a table in a document. Line breaks in a cell become <br>."""
+    if not rows:
+        return ""
+    width = max(len(row) for row in rows)
+
+    def line(row: Sequence[str]) -> str:
+        cells = [_cell_markdown(cell(row, index)) for index in range(width)]
+        return "| " + " | ".join(cells) + " |"
+
+    return "\n".join([line(rows[0]), "|" + " --- |" * width, *map(line, rows[1:])]) + "\n"
+
+
+def _cell_markdown(text: str) -> str:
+    return text.replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
