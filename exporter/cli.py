@@ -242,6 +242,13 @@ def preview(paths: tuple[str, ...], out_dir: str, open_page: bool) -> None:
 )
 @click.option("--deck-id", help="Id of the new deck.  [default: from the document's title]")
 @click.option(
+    "--questions",
+    "steer",
+    type=click.Choice(["headings", "bold", "list", "details", "table", "labels"]),
+    help="Where the questions are, when the importer should not choose.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@click.option(
     "--encoding",
     default="utf-8",
     show_default=True,
@@ -249,18 +256,28 @@ def preview(paths: tuple[str, ...], out_dir: str, open_page: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the data file if it exists.")
 def import_(
-    source: str, output: str | None, deck_id: str | None, encoding: str, force: bool
+    source: str,
+    output: str | None,
+    deck_id: str | None,
+    steer: str | None,
+    dry_run: bool,
+    encoding: str,
+    force: bool,
 ) -> None:
-    """Turn a chat-style Markdown Q&A document into a data file.
+    """Turn a Q&A document into a data file: Markdown, plain text, Word (.docx), HTML,
+    or a CSV/TSV spreadsheet with question and answer columns.
 
-    Understands question headings such as "### 1. Why…?", "### Q1. Why…?" or
-    "### Q: Why…?" and paragraphs such as "**Question:** Why…?"; drops
-    "Answer:" labels and the quotation marks around spoken answers; reads
-    "Key Points:" lists and a themes section; repairs mojibake (UTF-8 read as
-    Windows-1252). Prints, with line numbers, what it left out.
+    Finds the questions whatever their shape: headings, bold paragraphs,
+    <details> blocks, "Q:" labels, list items or table rows, choosing the kind
+    that best explains the document; headings above the questions become tags.
+    Drops "Answer:" labels, navigation and the quotation marks around spoken
+    answers; reads "Key Points:" lists and a themes section; repairs mojibake;
+    copies pictures next to the data file. Prints, with line numbers, what it
+    left out. --dry-run shows what it found without writing.
 
     \b
     Example:
+      exporter import interview-guide.md --dry-run
       exporter import interview-guide.md
       exporter build
     """
@@ -270,13 +287,25 @@ def import_(
 
     result = _reporting_errors(
         lambda: import_document(
-            Path(source), Path(output) if output else None, deck_id, encoding, force
+            Path(source),
+            Path(output) if output else None,
+            deck_id,
+            encoding,
+            force,
+            steer,
+            dry_run,
         )
     )
     if result is None:
         return
     for warning in result.warnings:
         click.echo(str(warning), err=True)
+    if dry_run:
+        click.echo(f"{source}: {result.found[0]}")
+        for line in result.found[1:]:
+            click.echo(line)
+        click.echo(f"would write {result.path}; nothing written (dry run)")
+        return
     click.echo(f"wrote {result.path}: {result.questions} questions, {result.themes} themes")
 
 

@@ -252,7 +252,10 @@ def test_document_without_questions_writes_nothing(runner: CliRunner, tmp_path: 
     output = tmp_path / "deck.yaml"
     result = runner.invoke(main, ["import", str(source), "-o", str(output)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{source}: no questions found; expected headings like")
+    assert result.stderr == (
+        f"{source}: no questions found; the document has 1 level-1 headings; say where the"
+        " questions are with --questions details|table|labels|headings|list|bold\n"
+    )
     assert list(tmp_path.iterdir()) == [source]
 
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from exporter.dump import dump
 from exporter.errors import ExporterError, Problem
+from exporter.files import read_regular_file
 from exporter.importer.answers import answer_and_key_points, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence
 from exporter.importer.markup import html_to_markdown
+from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.read import TABLE_SUFFIXES, read_document
 from exporter.importer.segment import KINDS, Segmentation, choose, split
 from exporter.importer.tables import markdown_table, read_delimited
@@ -150,12 +152,13 @@ def _unique(slug: str, taken: set[str]) -> str:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The data file written by an import, and what the importer left out."""
+    """What an import found and wrote (nothing, for a dry run), and what it left out."""
 
     path: Path
     questions: int
     themes: int
     warnings: tuple[Problem, ...]
+    found: tuple[str, ...] = ()  # a dry run's account of the questions and categories
 
 
 def import_document(
@@ -164,26 +167,77 @@ def import_document(
     deck_id: str | None = None,
     encoding: str = "utf-8",
     force: bool = False,
+    steer: str | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Write the data file for the Markdown document `source` (default: data/<deck-id>.yaml)."""
-    parsed = parse_document(read_document(source, encoding), source)
+    """Write the data file for the document `source` (default: data/<deck-id>.yaml), and
+    copy its pictures beside it; `steer` names the kind of block holding the questions.
+    A `dry_run` writes nothing and tells what it found."""
+    parsed = parse_document(read_document(source, encoding), source, steer)
     if not parsed.deck.questions:
-        raise ExporterError(
-            f"{source}: no questions found; expected headings like '### 1. Why…?' or"
-            " '### Q: Why…?', or paragraphs like '**Question:** Why…?', each with an answer"
-        )
+        raise ExporterError(_nothing_found(source, parsed, steer))
     deck = replace(parsed.deck, id=deck_id) if deck_id else parsed.deck
     if not is_valid_id(deck.id):
         raise ExporterError(
             f"--deck-id {deck.id!r} is not a slug: use lowercase letters, digits and hyphens"
         )
     path = output or Path("data") / f"{deck.id}.yaml"
+    deck, pictures = bring_pictures(deck, source.parent)
+    warnings = (
+        *parsed.warnings,
+        *(Problem(source, None, message, "warning") for message in pictures.warnings),
+    )
+    if dry_run:
+        found = _account(parsed.segmentation, deck)
+        return ImportResult(path, len(deck.questions), len(deck.themes), warnings, found)
     if path.exists() and not force:
         raise ExporterError(f"{path}: already exists; pass --force to overwrite it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for picture, name in pictures.copies.items():
+            (path.parent / IMAGES_FOLDER).mkdir(exist_ok=True)
+            write_atomically(path.parent / IMAGES_FOLDER / name, read_regular_file(picture))
         # Checked as `exporter check` would before it replaces anything.
         write_atomically(path, dump(deck).encode(), check=load_deck)
     except OSError as error:
         raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
-    return ImportResult(path, len(deck.questions), len(deck.themes), parsed.warnings)
+    return ImportResult(path, len(deck.questions), len(deck.themes), warnings)
+
+
+_KIND_NAMES = {
+    "details": "<details> blocks",
+    "table": "table rows",
+    "labels": "'Q:' labels",
+    "list": "list items",
+    "bold": "bold paragraphs",
+}
+
+
+def _account(found: Segmentation, deck: Deck) -> tuple[str, ...]:
+    """What a dry run tells: how the questions were found, each question and category by
+    line."""
+    kind = f"level-{found.level} headings" if found.kind == "headings" else _KIND_NAMES[found.kind]
+    lines = [
+        f"{len(deck.questions)} questions, found as {kind};"
+        f" {len(found.categories)} categories, {len(deck.themes)} themes"
+    ]
+    entries = [(line, f"category '{name}'") for line, name in found.categories]
+    questions = {question.question: question for question in deck.questions}
+    for question in found.questions:
+        kept = questions.get(question.question)
+        if kept is not None:
+            tags = f"  [tags: {', '.join(kept.tags)}]" if kept.tags else ""
+            entries.append((question.line, f"question '{question.question}'{tags}"))
+    lines += [f"  line {line}: {entry}" for line, entry in sorted(entries)]
+    return tuple(lines)
+
+
+def _nothing_found(source: Path, parsed: ParsedDocument, steer: str | None) -> str:
+    """The error for a document with no questions: what it holds, and how to steer."""
+    counts = parsed.segmentation.counts
+    held = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+    asked = f" as {_KIND_NAMES.get(steer, steer)}" if steer else ""
+    return (
+        f"{source}: no questions found{asked}; the document has {held or 'no text'};"
+        f" say where the questions are with --questions {'|'.join(KINDS)}"
+    )

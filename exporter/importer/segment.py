@@ -277,7 +277,25 @@ def split(
         reading.content.append(unit)
     close(by_question=False)
     result.kind, result.level = kind, level
+    result.counts = _counts(units, lines)
     return result
+
+
+def _counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
+    """How many blocks of each kind that can hold questions the document has."""
+    levels = sorted({unit.level for unit in units if unit.kind == "heading"})
+    counts = {
+        f"level-{level} headings": sum(
+            1 for unit in units if unit.kind == "heading" and unit.level == level
+        )
+        for level in levels
+    }
+    counts["<details> blocks"] = len(members("details", units, lines))
+    counts["table rows"] = len(members("table", units, lines))
+    counts["'Q:' labels"] = len(members("labels", units, lines))
+    counts["list items"] = len(members("list", units, lines))
+    counts["bold paragraphs"] = len(members("bold", units, lines))
+    return counts
 
 
 def _end_of(unit: Unit, member: _Member) -> int:
