@@ -15,7 +15,7 @@ from exporter.dump import dump
 from exporter.errors import ExporterError, Problem
 from exporter.files import read_regular_file
 from exporter.importer.answers import answer_and_key_points, themes_of
-from exporter.importer.blocks import Unit, read_units, unwrap_fence
+from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.read import TABLE_SUFFIXES, read_document
@@ -62,7 +62,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     KINDS) instead of choosing the one that explains the document best."""
     if source.suffix.lower() in TABLE_SUFFIXES:
         text = markdown_table(read_delimited(text, tab=source.suffix.lower() == ".tsv"))
-    text = unwrap_fence(text)
+    text = unwrap_fence(without_hidden(text))
     units = read_units(text)
     located = not _mostly_html(units, text)
     if not located:  # a page written in HTML: read what it shows, as Markdown

@@ -16,8 +16,15 @@ from exporter.importer.segment import Found
 from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(?:Answer(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+:"
+    r"^\s*+(?:\*\*|__)?+\s*+(?:(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
+    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
+    re.IGNORECASE,
+)
+# A sub-heading that only says "Answer" above the answer it starts.
+_ANSWER_HEADING = re.compile(
+    r"\A\s*+#{1,6}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:answer|respuesta|resposta"
+    r"|réponse|antwort|ответ|答案|回答|답변)[ \t]*+:?[ \t]*+\n",
     re.IGNORECASE,
 )
 _KEY_POINTS_LABEL = re.compile(
@@ -77,7 +84,8 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         index += 1
     while pieces and pieces[-1][2].strip() in ("", "---", "***", "___"):
         pieces.pop()
-    answer = _ANSWER_LABEL.sub("", _joined(pieces, lines), count=1)
+    answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
+    answer = _ANSWER_HEADING.sub("", answer, count=1)
     return unquote(answer.strip()), tuple(key_points)
 
 

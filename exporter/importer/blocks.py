@@ -33,6 +33,11 @@ _BACK_TO_TOP = re.compile(
 _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
 _MARKDOWN_FENCE_INFO = ("markdown", "md", "")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
+_HIDDEN = re.compile(
+    r"<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->|<ins\b.*?</ins\s*+>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,17 @@ class Unit:
     bold: bool = False  # a paragraph that is all bold
     items: tuple[Item, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, as Markdown, header first
+
+
+def without_hidden(text: str) -> str:
+    """`text` without what a reader never sees: YAML front matter, scripts, styles,
+    HTML comments and ad slots. They become blank lines, so every line keeps its number."""
+    text = _FRONT_MATTER.sub(_blanked, text)
+    return _HIDDEN.sub(_blanked, text)
+
+
+def _blanked(match: re.Match[str]) -> str:
+    return "\n" * match.group().count("\n")
 
 
 def unwrap_fence(text: str) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 # A numbered or labelled question: "1. …", "Q1. …", "Q: …", "Question 3 — …".
-_NUMBERED = re.compile(r"^(?:Q(?:uestion)?+\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
-_LABELLED = re.compile(r"^Q(?:uestion)?+\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_LABEL = r"(?:Q(?:uestion)?+|P(?:regunta|ergunta)?+)"
+_NUMBERED = re.compile(rf"^(?:{_LABEL}\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
@@ -52,6 +53,8 @@ _ASKING_PREFIXES = (
 # Polite requests that end a question in Korean, Japanese and Chinese ("…해주세요").
 _ASKING_ENDINGS = (
     "주세요",
+    "니까",
+    "お願いします",
     "하세요",
     "십시오",
     "나요",
@@ -95,6 +98,13 @@ def reads_as_question(text: str) -> bool:
         return True
     words = _WORD.findall(text.lower())
     return bool(words) and words[0] in _ASKING_WORDS
+
+
+def asks_outright(text: str) -> bool:
+    """Tell whether the heading `text` ends with a question mark (or opens with ¿): no
+    section heading does, so it is a question whatever its level."""
+    front = card_front(text).rstrip()
+    return front.endswith(("?", "？")) or front.startswith("¿")
 
 
 def unquote(text: str) -> str:

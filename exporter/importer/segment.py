@@ -14,7 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from exporter.importer.blocks import Unit
-from exporter.importer.questions import card_front, is_numbered, reads_as_question
+from exporter.importer.questions import (
+    asks_outright,
+    card_front,
+    is_numbered,
+    reads_as_question,
+)
 from exporter.importer.tables import Row, cell, columns_of, row_of
 
 # Section names that say nothing about the questions under them: no tag.
@@ -179,6 +184,11 @@ def split(
     asking = [m for m in every if reads_as_question(card_front(m.text)) or is_numbered(m.text)]
     # Where most siblings ask, an imperative ("Explain…") asks too.
     mostly_questions = bool(every) and len(asking) >= 0.6 * len(every)
+    # Numbered headings in a section where none asks are tips or steps, not questions.
+    section_of = _sections(units, every, level if kind == "headings" else 99)
+    asking_sections = {
+        section_of[id(member)] for member in every if reads_as_question(card_front(member.text))
+    }
     categories: list[tuple[int, int, str]] = []  # (heading level, line, name), outermost first
     reading = _Reading()
 
@@ -186,7 +196,11 @@ def split(
         text = card_front(member.text)
         if member.details:  # a summary or a question cell asks, however it is worded
             return bool(text)
-        if reads_as_question(text) or (kind != "bold" and is_numbered(member.text)):
+        if reads_as_question(text):
+            return True
+        if section_of[id(member)] not in asking_sections:
+            return False
+        if kind != "bold" and is_numbered(member.text):
             return True
         return mostly_questions and _answered(member, units[member.unit + 1 :], lines)
 
@@ -240,16 +254,39 @@ def split(
         reading = _Reading("question", member.line + 1, 0, text, own, tags)
         reading.row = member.row
 
+    def deeper_question(unit: Unit) -> bool:
+        """A heading below the questions' level that is a question all the same: where no
+        question is open, or numbered like one ("### P1: Explica…")."""
+        return reads_as_question(card_front(unit.text)) and (
+            reading.state != "question" or is_numbered(unit.text)
+        )
+
     for index, unit in enumerate(units):
+        deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
+        if deeper and deeper_question(unit):
+            open_question(_Member(index, unit.start, unit.text), None)
+            continue
         if unit.kind == "heading" and not (kind == "headings" and unit.level > level):
             here = by_unit.get(index)
             heading: _Member | None = here[0] if here else None
             if "theme" in unit.text.lower():
                 close(by_question=False, by_level=unit.level)
                 reading = _Reading("themes", unit.start + 1, unit.level, unit.text)
-            elif heading is not None and opens(heading):
+            elif (
+                unit.level == 1
+                and not result.title
+                and not result.questions
+                and reading.state == "preamble"
+                and not reads_as_question(card_front(unit.text))
+            ):
+                result.title = unit.text
+            elif (heading is not None and opens(heading)) or (
+                heading is None
+                and asks_outright(unit.text)
+                and _answered(_Member(index, unit.start, unit.text), units[index + 1 :], lines)
+            ):
                 _drop_deeper(categories, unit.level)
-                open_question(heading, None)
+                open_question(heading or _Member(index, unit.start, unit.text), None)
             elif (
                 unit.level == 1
                 and not result.title
@@ -296,6 +333,22 @@ def _counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     counts["list items"] = len(members("list", units, lines))
     counts["bold paragraphs"] = len(members("bold", units, lines))
     return counts
+
+
+def _sections(units: Sequence[Unit], every: Sequence[_Member], level: int) -> dict[int, int]:
+    """The section each member stands in: the index of the nearest heading above it
+    shallower than `level` (-1: none), by the member's id."""
+    sections: dict[int, int] = {}
+    current = -1
+    by_unit: dict[int, list[_Member]] = {}
+    for member in every:
+        by_unit.setdefault(member.unit, []).append(member)
+    for index, unit in enumerate(units):
+        if unit.kind == "heading" and unit.level < level:
+            current = index
+        for member in by_unit.get(index, []):
+            sections[id(member)] = current
+    return sections
 
 
 def _end_of(unit: Unit, member: _Member) -> int:

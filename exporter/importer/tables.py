@@ -26,6 +26,12 @@ _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 _POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
 
 
+def _is(name: str, names: frozenset[str]) -> bool:
+    """Tell whether a column `name` is one of `names`, or contains one of the longer ones
+    ("IdealAnswer", "Sample answer")."""
+    return name in names or any(len(known) > 4 and known in name for known in names)
+
+
 def name_of(header: str) -> str:
     """A column header as a comparable name: lowercase, words joined by hyphens."""
     return _NOT_NAME.sub("-", header.replace("*", "").strip().lower()).strip("-")
@@ -47,8 +53,8 @@ def columns_of(header: Sequence[str]) -> Columns | None:
     """The columns of a table with this `header`, or None when it has no question column
     and answer column."""
     names = [name_of(cell) for cell in header]
-    question = next((i for i, name in enumerate(names) if name in _QUESTION_NAMES), None)
-    answer = next((i for i, name in enumerate(names) if name in _ANSWER_NAMES), None)
+    question = next((i for i, name in enumerate(names) if _is(name, _QUESTION_NAMES)), None)
+    answer = next((i for i, name in enumerate(names) if _is(name, _ANSWER_NAMES)), None)
     if question is None or answer is None:
         return None
 
