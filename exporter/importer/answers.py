@@ -16,8 +16,8 @@ from exporter.importer.segment import Found
 from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(?:(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
-    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+[:：]"
+    r"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
+    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+[:：]`?+"
     r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
     re.IGNORECASE,
 )
@@ -41,7 +41,7 @@ _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
-_BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+_SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"</summary\s*+>", re.IGNORECASE)
 # Tags at the very start or end of a text that wrap all of it, as in `<br><b>…</b>`.
 _OUTER_WRAPPERS = re.compile(
@@ -60,9 +60,10 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         start, end = found.own
         if found.in_list:  # the item's first line is the question
             own = _dedented(lines[start:end]).split("\n", 1)[1:]
-            pieces.append((start + 1, end, own[0] if own else ""))
+            text = own[0] if own else ""
         else:
-            pieces.append((start, end, "\n".join(lines[start:end])))
+            text = "\n".join(lines[start:end])
+        pieces.append((start, end, mixed_to_markdown(text) if _HTML_TAG.search(text) else text))
     key_points: list[str] = []
     units = list(found.content)
     index = 0
@@ -101,7 +102,7 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
 def _summary_rest(match: re.Match[str]) -> str:
     """What a `<summary>` holds after its first line break: the start of the answer
     (the question is its first line); the `<details>` tags themselves go."""
-    parts = _BREAK.split(match.group(), maxsplit=1)
+    parts = _SUMMARY_LINE.split(match.group(), maxsplit=1)
     if not match.group().lower().startswith("<summary") or len(parts) < 2:
         return ""
     return _SUMMARY_END.sub("", parts[1])

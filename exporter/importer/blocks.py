@@ -22,6 +22,8 @@ _DETAILS_CLOSE = re.compile(r"</details\s*+>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>.*?)</summary\s*+>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*+>")
 _BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+# What ends the question in a summary: a line break, in HTML or in the source.
+_SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 # HTML that only wraps or anchors: <div align=…>, </div>, <a id=…></a>, <p align=…>.
 _WRAPPER = re.compile(
     r"\A\s*+(?:</?(?:div|center|p|span)\b[^>]*+>|<a\s++(?:id|name)=[^>]*+>\s*+</a>|<br\s*/?>\s*)++\Z",
@@ -34,9 +36,11 @@ _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buym
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
 _MARKDOWN_FENCE_INFO = ("markdown", "md", "")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
+# Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
-    r"<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->|<ins\b.*?</ins\s*+>",
-    re.IGNORECASE | re.DOTALL,
+    r"^[ \t]*+(?:<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->"
+    r"|<ins\b.*?</ins\s*+>)",
+    re.IGNORECASE | re.DOTALL | re.MULTILINE,
 )
 
 
@@ -254,7 +258,7 @@ def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple
         position += 1
     summary = _SUMMARY.search("\n".join(lines[start:end]))
     # The question is the summary's first line; what follows a <br> starts the answer.
-    question = _html_text(_BREAK.split(summary["text"], maxsplit=1)[0]) if summary else ""
+    question = _html_text(_SUMMARY_LINE.split(summary["text"], maxsplit=1)[0]) if summary else ""
     return Unit("details", start, end, text=question), position
 
 

@@ -19,7 +19,9 @@ _ANSWER_NAMES = frozenset(
     " suggested-answer example-answer".split()
 )
 _ID_NAMES = frozenset({"id", "slug", "key"})
-_TAG_NAMES = frozenset({"tags", "tag", "category", "categories", "topic", "topics"})
+_TAG_NAMES = frozenset(
+    {"tags", "tag", "category", "categories", "topic", "topics", "keywords", "keyword"}
+)
 _KEY_POINT_NAMES = frozenset({"key-points", "key-point", "keypoints", "points", "talking-points"})
 _NOT_NAME = re.compile(r"[^\w?]+")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
