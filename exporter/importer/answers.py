@@ -21,6 +21,12 @@ _ANSWER_LABEL = re.compile(
     r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
     re.IGNORECASE,
 )
+# A line that only says "Answer:", anywhere in an answer.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*+(?:\*\*|__|`)?+(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
+    r"[ \t]*+(?:\*\*|__)?+[:：](?:\*\*|__|`)?+[ \t]*+$\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
     r"\A\s*+#{1,6}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:answer|respuesta|resposta"
@@ -87,6 +93,7 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         pieces.pop()
     answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
+    answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     return unquote(answer.strip()), tuple(key_points)
 
 

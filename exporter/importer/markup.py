@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from markdownify import MarkdownConverter
+
+_CODE_SPAN = re.compile(r"``[^`\n]++``|`[^`\n]++`")
+_HELD = re.compile("\ue000(\\d+)\ue001")
 
 
 class _Converter(MarkdownConverter):
@@ -14,16 +18,26 @@ class _Converter(MarkdownConverter):
 
     def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
         summary = el.find("summary")
-        question = " ".join(summary.get_text(" ").split()) if summary is not None else ""
-        opening = f"<details><summary>{html.escape(question)}</summary>"
-        return f"\n\n{opening}\n\n{text.strip()}\n\n</details>\n\n"
+        lines = summary.get_text("\n").split("\n") if summary is not None else []
+        lines = [" ".join(line.split()) for line in lines if line.strip()]
+        # The summary's first line asks; the rest of it starts the answer.
+        opening = f"<details><summary>{html.escape(lines[0] if lines else '')}</summary>"
+        body = "\n\n".join([*lines[1:], text.strip()])
+        return f"\n\n{opening}\n\n{body}\n\n</details>\n\n"
 
     def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return ""  # written by convert_details
 
 
 def html_to_markdown(fragment: str) -> str:
-    """The Markdown a renderer's view of the HTML `fragment` amounts to."""
+    """The Markdown a renderer's view of the HTML `fragment` amounts to. Code spans in
+    it (`` `<script>` ``) are Markdown already: they are kept, not read as HTML."""
+    spans: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        spans.append(match.group())
+        return f"\ue000{len(spans) - 1}\ue001"
+
     converter = _Converter(
         heading_style="ATX",
         bullets="-",
@@ -32,4 +46,5 @@ def html_to_markdown(fragment: str) -> str:
         escape_misc=False,
         code_language="",
     )
-    return str(converter.convert(fragment)).strip()
+    markdown = str(converter.convert(_CODE_SPAN.sub(hold, fragment))).strip()
+    return _HELD.sub(lambda match: spans[int(match.group(1))], markdown)
