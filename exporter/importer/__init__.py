@@ -83,7 +83,10 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     for question in found.questions:
         answer, key_points = answer_and_key_points(question, lines)
         if answer:
-            questions.append(Question("", question.question, answer, question.tags, key_points))
+            row = question.row
+            tags = tuple(dict.fromkeys((*question.tags, *(row.tags if row else ()))))
+            own_id = row.id if row and is_valid_id(row.id) else ""
+            questions.append(Question(own_id, question.question, answer, tags, key_points))
         else:
             warn(question.line, f"question '{question.question}' has no answer; left out")
     themes = themes_of(found.themes, lines, warn)
@@ -105,7 +108,7 @@ def _deck(
 ) -> Deck:
     """The deck of the document `source`: its id and (when it has no title) its title from
     the file name, and an id for every question, then every theme."""
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     counts = f"{len(questions)} interview questions with model answers"
     if themes:
         counts += f", and {len(themes)} themes to weave into any answer"
@@ -115,7 +118,10 @@ def _deck(
         subtitle=subtitle,
         description=f"{counts}. Imported from {source.name}.",
         questions=tuple(
-            replace(question, id=_unique(slugify(question.question, MAX_ITEM_ID_WORDS), taken))
+            replace(
+                question,
+                id=_unique(question.id or slugify(question.question, MAX_ITEM_ID_WORDS), taken),
+            )
             for question in questions
         ),
         themes=tuple(
@@ -141,12 +147,13 @@ def slugify(text: str, max_words: int) -> str:
     return "-".join(significant[:max_words]) or "item"
 
 
-def _unique(slug: str, taken: set[str]) -> str:
-    candidate, number = slug, 2
+def _unique(slug: str, taken: dict[str, int]) -> str:
+    """`slug`, or `slug-2`, `slug-3`… when it is taken; `taken` counts each slug's uses."""
+    candidate = slug
     while candidate in taken:
-        candidate = f"{slug}-{number}"
-        number += 1
-    taken.add(candidate)
+        taken[slug] = taken.get(slug, 1) + 1
+        candidate = f"{slug}-{taken[slug]}"
+    taken[candidate] = 1
     return candidate
 
 
