@@ -78,7 +78,7 @@ def card_front(text: str) -> str:
             text = match["text"]
             break
     text = _EMPHASIS.sub(r"\2", text.strip()).strip()
-    return unquote(text.strip(" *_:")).strip()
+    return unquote(text.strip(" *_")).strip()
 
 
 def is_numbered(text: str) -> bool:

@@ -184,6 +184,16 @@ def split(
     asking = [m for m in every if reads_as_question(card_front(m.text)) or is_numbered(m.text)]
     # Where most siblings ask, an imperative ("Explain…") asks too.
     mostly_questions = bool(every) and len(asking) >= 0.6 * len(every)
+    # Lists of one item, each followed by its answer: the document's own Q&A layout.
+    alone = {
+        id(member)
+        for member in every
+        if kind == "list"
+        and len(units[member.unit].items) == 1
+        and _answered(member, units[member.unit + 1 :], lines)
+    }
+    lists = {member.unit for member in every}
+    laid_out = bool(lists) and len(alone) >= 0.75 * len(lists)
     # Numbered headings in a section where none asks are tips or steps, not questions.
     section_of = _sections(units, every, level if kind == "headings" else 99)
     asking_sections = {
@@ -196,7 +206,7 @@ def split(
         text = card_front(member.text)
         if member.details:  # a summary or a question cell asks, however it is worded
             return bool(text)
-        if reads_as_question(text):
+        if reads_as_question(text) or (laid_out and id(member) in alone):
             return True
         if section_of[id(member)] not in asking_sections:
             return False
