@@ -244,7 +244,7 @@ def preview(paths: tuple[str, ...], out_dir: str, open_page: bool) -> None:
 @click.option(
     "--questions",
     "steer",
-    type=click.Choice(["headings", "bold", "list", "details", "table", "labels"]),
+    type=click.Choice(["headings", "bold", "list", "details", "table", "labels", "lines"]),
     help="Where the questions are, when the importer should not choose.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")

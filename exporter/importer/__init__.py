@@ -217,6 +217,7 @@ _KIND_NAMES = {
     "labels": "'Q:' labels",
     "list": "list items",
     "bold": "bold paragraphs",
+    "lines": "paragraphs that ask",
 }
 
 

@@ -28,10 +28,16 @@ GENERIC_CATEGORIES = frozenset(
     " table-contents".split()
 )
 # In order of preference when two kinds explain a document equally well.
-KINDS = ("details", "table", "labels", "headings", "list", "bold")
+KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
 _LABEL = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]\s*+(?:\*\*|__)?+"
-    r"\s*+(?P<text>\S.*)$",
+    r"^\s*+(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
+    r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+# The summary of a <details> that only hides the answer to the question above it.
+_ANSWER_SUMMARY = re.compile(
+    r"^(?:show\s++|see\s++)?+(?:the\s++)?+(?:answer|solution|respuesta|resposta|réponse"
+    r"|ответ|答案|回答|답변|정답)\b",
     re.IGNORECASE,
 )
 _NOT_QUESTION_LABEL = re.compile(
@@ -92,8 +98,12 @@ def members(
         elif kind == "bold" and unit.kind == "paragraph" and unit.bold:
             if not unit.text.rstrip().endswith(":"):
                 found.append(_Member(index, unit.start, unit.text))
-        elif kind == "details" and unit.kind == "details":
+        elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
             found.append(_Member(index, unit.start, unit.text, details=True))
+        elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
+            first = lines[unit.start].strip()
+            if len(first) < 300 and asks_outright(first):
+                found.append(_Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind == "paragraph":
             for number in range(unit.start, unit.end):
                 match = _LABEL.match(lines[number])
@@ -123,9 +133,9 @@ def _answered(member: _Member, following: Sequence[Unit], lines: Sequence[str]) 
     for unit in following:
         if unit.kind in ("noise", "hr"):
             continue
-        return unit.kind not in ("heading", "details") or (
-            unit.kind == "heading" and not reads_as_question(card_front(unit.text))
-        )
+        if unit.kind == "details":
+            return bool(_ANSWER_SUMMARY.match(unit.text))
+        return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
 
 
@@ -342,6 +352,7 @@ def _counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     counts["'Q:' labels"] = len(members("labels", units, lines))
     counts["list items"] = len(members("list", units, lines))
     counts["bold paragraphs"] = len(members("bold", units, lines))
+    counts["paragraphs that ask"] = len(members("lines", units, lines))
     return counts
 
 
