@@ -47,6 +47,7 @@ _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
+_SPACING_LINE = re.compile(r"^[ \t]*+(?:<br\s*+/?>[ \t]*+)++$\n?", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"</summary\s*+>", re.IGNORECASE)
 # Tags at the very start or end of a text that wrap all of it, as in `<br><b>…</b>`.
@@ -103,6 +104,8 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
         return mixed_to_markdown(_DETAILS_WRAPPER.sub(_summary_rest, source))
     if unit.kind == "html" or (unit.kind == "paragraph" and _HTML_TAG.search(source)):
         return html_to_markdown(source)
+    if unit.kind in ("bullet_list", "ordered_list", "blockquote"):
+        return _SPACING_LINE.sub("", source)  # `<br>` lines that only space blocks apart
     return source
 
 

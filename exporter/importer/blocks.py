@@ -276,8 +276,10 @@ def plain(inline: Token | None, first_line: bool = False) -> str:
     for child in inline.children or []:
         if first_line and child.type in ("softbreak", "hardbreak"):
             break
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
             pieces.append(child.content)
+        elif child.type == "code_inline":
+            pieces.append(f"`{child.content}`")
         elif child.type == "softbreak" or (
             child.type == "html_inline" and child.content.lower().startswith("<br")
         ):

@@ -46,7 +46,7 @@ class Columns:
     question: int
     answer: int
     id: int | None = None
-    tags: int | None = None
+    tags: tuple[int, ...] = ()
     key_points: int | None = None
     extra: tuple[int, ...] = ()
 
@@ -63,8 +63,9 @@ def columns_of(header: Sequence[str]) -> Columns | None:
     def find(options: frozenset[str]) -> int | None:
         return next((i for i, name in enumerate(names) if name in options), None)
 
-    ids, tags, points = find(_ID_NAMES), find(_TAG_NAMES), find(_KEY_POINT_NAMES)
-    known = {question, answer, ids, tags, points}
+    ids, points = find(_ID_NAMES), find(_KEY_POINT_NAMES)
+    tags = tuple(i for i, name in enumerate(names) if name in _TAG_NAMES)
+    known = {question, answer, ids, points, *tags}
     extra = tuple(i for i, name in enumerate(names) if i not in known and name)
     return Columns(question, answer, ids, tags, points, extra)
 
@@ -88,7 +89,9 @@ def row_of(row: Sequence[str], header: Sequence[str], columns: Columns) -> Row:
         value = cell(row, index)
         if value:
             parts.append(f"**{header[index].strip().strip('*').strip()}:** {value}")
-    tags = tuple(tag for tag in _LIST_SEPARATORS.split(cell(row, columns.tags)) if tag)
+    tags = tuple(
+        tag for index in columns.tags for tag in _LIST_SEPARATORS.split(cell(row, index)) if tag
+    )
     points = tuple(
         point.strip() for point in _POINT_SEPARATORS.split(cell(row, columns.key_points))
     )
