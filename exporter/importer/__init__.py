@@ -18,7 +18,8 @@ from exporter.importer.answers import answer_and_key_points, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
-from exporter.importer.read import TABLE_SUFFIXES, read_document
+from exporter.importer.questions import card_front
+from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
 from exporter.importer.segment import KINDS, Segmentation, choose, split
 from exporter.importer.tables import markdown_table, read_delimited
 from exporter.load import is_valid_id, load_deck
@@ -37,6 +38,7 @@ __all__ = [
 
 _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
 _WORD = re.compile(r"[a-z0-9]+")
+_TAG_WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
     "a about an and are as at be do does for from how i in is it its me of on or our s that"
     " the their them this to was what when where which who why will with would you your".split()
@@ -64,13 +66,15 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
         text = markdown_table(read_delimited(text, tab=source.suffix.lower() == ".tsv"))
     text = unwrap_fence(without_hidden(text))
     units = read_units(text)
-    located = not _mostly_html(units, text)
-    if not located:  # a page written in HTML: read what it shows, as Markdown
+    mostly_html = _mostly_html(units, text)
+    if mostly_html:  # a page written in HTML: read what it shows, as Markdown
         text = html_to_markdown(text)
         units = read_units(text)
+    # Lines of a Word file or an HTML page are lines of its Markdown: not worth a number.
+    located = source.suffix.lower() not in CONVERTED_SUFFIXES and not mostly_html
     lines = text.split("\n")
     kind, level = choose(units, lines, steer)
-    found = split(units, lines, kind, level, lambda name: slugify(name, MAX_ITEM_ID_WORDS))
+    found = split(units, lines, kind, level, tag_of)
     warnings: list[Problem] = []
 
     def warn(line: int, message: str) -> None:
@@ -136,6 +140,13 @@ def _split_title(heading: str) -> tuple[str, str]:
     if match:
         return match["title"], match["subtitle"]
     return heading, ""
+
+
+def tag_of(category: str) -> str:
+    """The Anki tag of a category heading: its words, in any script, lowercase, joined by
+    hyphens, without its number ("### 1. TEAMWORK" → teamwork)."""
+    words = _TAG_WORD.findall(card_front(category).lower())
+    return "-".join(words[:MAX_ITEM_ID_WORDS]) or "category"
 
 
 def slugify(text: str, max_words: int) -> str:

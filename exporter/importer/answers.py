@@ -7,6 +7,7 @@ becomes the same Markdown; noise is left out.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 
 from exporter.importer.blocks import Unit, read_units
@@ -65,9 +66,8 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         return unquote(mixed_to_markdown(found.row.answer)), points
     if found.own is not None:
         start, end = found.own
-        if found.in_list:  # the item's first line is the question
-            own = _dedented(lines[start:end]).split("\n", 1)[1:]
-            text = own[0] if own else ""
+        if found.in_list:  # the item's first line is the question; the rest is indented
+            text = textwrap.dedent("\n".join(lines[start + 1 : end]))
         else:
             text = "\n".join(lines[start:end])
         pieces.append((start, end, mixed_to_markdown(text) if _HTML_TAG.search(text) else text))

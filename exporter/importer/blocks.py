@@ -140,8 +140,8 @@ def read_units(text: str) -> list[Unit]:
             if _DETAILS_OPEN.search(token.content):
                 unit, index = _details(tokens, index - 1, lines)
                 units.append(unit)
-            elif _WRAPPER.match(token.content):
-                units.append(Unit("noise", start, end))
+            elif _WRAPPER.match(token.content) or not _html_text(token.content):
+                units.append(Unit("noise", start, end))  # wrappers, anchors, badges
             else:
                 units.append(Unit("html", start, end, text=_html_text(token.content)))
         else:
@@ -176,11 +176,11 @@ def _is_noise(children: Sequence[Token], text: str) -> bool:
         return True
     if _only_anchor_links_in(children):  # a table of contents written as paragraphs
         return True
-    targets = [str(child.attrGet("href") or child.attrGet("src") or "") for child in children]
-    targets = [target for target in targets if target]
-    images = [child for child in children if child.type == "image"]
-    badges = all(any(host in target for host in _BADGE_HOSTS) for target in targets)
-    return bool(images) and not text.strip(" |·-") and badges
+    sources = [str(child.attrGet("src") or "") for child in children if child.type == "image"]
+    if not sources:  # only tags, such as an <a id=…></a> anchor: nothing to read
+        return not text.strip()
+    badges = all(any(host in source for host in _BADGE_HOSTS) for source in sources)
+    return badges and not text.strip(" |·-")
 
 
 def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) -> Unit:

@@ -10,6 +10,7 @@ from markdownify import MarkdownConverter
 
 _CODE_SPAN = re.compile(r"``[^`\n]++``|`[^`\n]++`")
 _HELD = re.compile("\ue000(\\d+)\ue001")
+_BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
 
 
 class _Converter(MarkdownConverter):
@@ -28,6 +29,11 @@ class _Converter(MarkdownConverter):
     def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return ""  # written by convert_details
 
+    def _left_out(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return ""  # a page's navigation, header, footer and asides are not its content
+
+    convert_nav = convert_footer = convert_header = convert_aside = convert_title = _left_out
+
 
 def html_to_markdown(fragment: str) -> str:
     """The Markdown a renderer's view of the HTML `fragment` amounts to. Code spans in
@@ -45,6 +51,8 @@ def html_to_markdown(fragment: str) -> str:
         escape_underscores=False,
         escape_misc=False,
         code_language="",
+        table_infer_header=True,
     )
     markdown = str(converter.convert(_CODE_SPAN.sub(hold, fragment))).strip()
+    markdown = _BREAKS.sub("\n\n", markdown)  # <br><br>: a new paragraph
     return _HELD.sub(lambda match: spans[int(match.group(1))], markdown)

@@ -24,6 +24,7 @@ _FTFY = ftfy.TextFixerConfig(
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
 
 
 def read_document(path: Path, encoding: str = "utf-8") -> str:

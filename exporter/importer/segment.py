@@ -25,13 +25,19 @@ from exporter.importer.tables import Row, cell, columns_of, row_of
 # Section names that say nothing about the questions under them: no tag.
 GENERIC_CATEGORIES = frozenset(
     "questions interview-questions interview faq q-a qa questions-answers contents"
-    " table-contents".split()
+    " table-contents table-of-contents frequently-asked-questions preguntas perguntas"
+    " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
+    " 질문 자주-묻는-질문 면접-질문".split()
 )
 # In order of preference when two kinds explain a document equally well.
 KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
 _LABEL = re.compile(
     r"^\s*+(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
     r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+_LONE_LABEL = re.compile(
+    r"^\s*+(?:\*\*|__)?+\s*+Q(?:uestion)?+\s*+\d*+\s*+(?:\*\*|__)?+\s*+:\s*+(?:\*\*|__)?+\s*+$",
     re.IGNORECASE,
 )
 # The summary of a <details> that only hides the answer to the question above it.
@@ -99,7 +105,11 @@ def members(
             if not unit.text.rstrip().endswith(":"):
                 found.append(_Member(index, unit.start, unit.text))
         elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
-            found.append(_Member(index, unit.start, unit.text, details=True))
+            line = next(
+                (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
+                unit.start,
+            )
+            found.append(_Member(index, line, unit.text, details=True))
         elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
             first = lines[unit.start].strip()
             if len(first) < 300 and asks_outright(first):
@@ -109,6 +119,10 @@ def members(
                 match = _LABEL.match(lines[number])
                 if match and not _NOT_QUESTION_LABEL.match(match["text"]):
                     found.append(_Member(index, number, match["text"], number + 1))
+                elif _LONE_LABEL.match(lines[number]) and number + 1 < unit.end:
+                    # "Question:" alone on its line: the question is the next line.
+                    asked = lines[number + 1].strip()
+                    found.append(_Member(index, number + 1, asked, number + 2))
         elif kind == "table" and unit.kind == "table" and unit.rows:
             columns = columns_of(unit.rows[0])
             for number, row in enumerate(unit.rows[1:], start=2):
@@ -314,11 +328,15 @@ def split(
                 and (reading.state == "preamble")
             ):
                 result.title = unit.text
+            elif heading is not None and reading.state == "section":
+                reading.content.append(unit)  # one more tip of a section of tips
             else:
-                close(by_question=False, by_level=unit.level)
                 if heading is None:  # shallower than the questions: a category
                     _drop_deeper(categories, unit.level)
                     categories.append((unit.level, unit.start + 1, unit.text))
+                if reading.state == "section" and unit.level > reading.level:
+                    continue  # a section inside a section: one warning, for the outer
+                close(by_question=False, by_level=unit.level)
                 reading = _Reading("section", unit.start + 1, unit.level, unit.text)
             continue
         opening = [member for member in by_unit.get(index, []) if opens(member)]
