@@ -43,11 +43,11 @@ class Lines:
         return self.queue.get(timeout=timeout)
 
 
-def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: Path) -> None:
-    data = write_data(tmp_path / "data", MINIMAL_DECK)
+def _watch(folder: Path, *arguments: str) -> tuple[subprocess.Popen[str], Lines, Lines]:
+    """`exporter build ARGUMENTS --watch` running in `folder`, and its two streams."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "exporter", "build", "data", "--out", "out", "--watch"],
-        cwd=tmp_path,
+        [sys.executable, "-m", "exporter", "build", *arguments, "--watch"],
+        cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -55,7 +55,12 @@ def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: 
     )
     assert process.stdout is not None
     assert process.stderr is not None
-    stdout, stderr = Lines(process.stdout), Lines(process.stderr)
+    return process, Lines(process.stdout), Lines(process.stderr)
+
+
+def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: Path) -> None:
+    data = write_data(tmp_path / "data", MINIMAL_DECK)
+    process, stdout, stderr = _watch(tmp_path, "data", "--out", "out")
     try:
         assert stdout.next().startswith("demo: 1 new → out/demo.apkg")
         assert stderr.next() == "watching data (Ctrl-C to stop)"
@@ -89,17 +94,7 @@ def test_watch_follows_every_path_it_is_given(tmp_path: Path) -> None:
     write_data(tmp_path / "data", MINIMAL_DECK, "a.yaml")
     other = MINIMAL_DECK.replace("id: demo", "id: other")
     write_data(tmp_path / "other", other, "b.yaml")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "exporter", "build", "data/a.yaml", "other", "--watch"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    assert process.stderr is not None
-    stdout, stderr = Lines(process.stdout), Lines(process.stderr)
+    process, stdout, stderr = _watch(tmp_path, "data/a.yaml", "other")
     try:
         assert stdout.next().startswith("demo: 1 new")
         assert stdout.next().startswith("other: 1 new")

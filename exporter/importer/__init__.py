@@ -16,11 +16,12 @@ from exporter.errors import ExporterError, Problem
 from exporter.files import read_regular_file
 from exporter.importer.answers import answer_and_key_points, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
+from exporter.importer.candidates import KINDS, choose
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
-from exporter.importer.segment import KINDS, Segmentation, choose, split
+from exporter.importer.segment import Segmentation, split
 from exporter.importer.tables import markdown_table, read_delimited
 from exporter.load import is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme

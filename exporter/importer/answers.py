@@ -12,26 +12,26 @@ from collections.abc import Callable, Sequence
 
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.markup import html_to_markdown
-from exporter.importer.questions import unquote
+from exporter.importer.questions import ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
-    r"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})"
     r"(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+[:：]`?+"
     r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
     re.IGNORECASE,
 )
 # A line that only says "Answer:", anywhere in an answer.
 _LABEL_LINE = re.compile(
-    r"^[ \t]*+(?:\*\*|__|`)?+(?:Answer|Respuesta|Resposta|Réponse|Antwort|Ответ|答案|回答|답변)"
+    rf"^[ \t]*+(?:\*\*|__|`)?+(?:{ANSWER_WORDS})"
     r"[ \t]*+(?:\*\*|__)?+[:：](?:\*\*|__|`)?+[ \t]*+$\n?",
     re.IGNORECASE | re.MULTILINE,
 )
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
-    r"\A\s*+#{1,6}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:answer|respuesta|resposta"
-    r"|réponse|antwort|ответ|答案|回答|답변)[ \t]*+:?[ \t]*+\n",
+    rf"\A\s*+#{{1,6}}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:{ANSWER_WORDS})"
+    r"[ \t]*+:?[ \t]*+\n",
     re.IGNORECASE,
 )
 _KEY_POINTS_LABEL = re.compile(

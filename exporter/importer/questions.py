@@ -9,6 +9,8 @@ import re
 _LABEL = r"(?:Q(?:uestion)?+|P(?:regunta|ergunta)?+)"
 _NUMBERED = re.compile(rf"^(?:{_LABEL}\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+# The word "answer" in the languages interview guides are written in, for patterns.
+ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.

@@ -1,26 +1,18 @@
-"""Choose how a document splits into questions, and split it.
+"""Split a document into questions by the kind of block chosen for them.
 
-Every kind of block that can hold a question is a candidate: the headings of each
-level, whole-bold paragraphs, `<details>` blocks, "Q:" labels, list items. The kind
-whose members most often read as questions and are followed by an answer wins (the
-first of KINDS on a tie); headings above its questions become categories, headings
-below them stay inside the answers.
+Headings above the questions become categories (tags), headings below them stay
+inside the answers; what stands between is warned of as skipped.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from exporter.importer.blocks import Unit
-from exporter.importer.questions import (
-    asks_outright,
-    card_front,
-    is_numbered,
-    reads_as_question,
-)
-from exporter.importer.tables import Row, cell, columns_of, row_of
+from exporter.importer.candidates import Member, answered, counts, members
+from exporter.importer.questions import asks_outright, card_front, is_numbered, reads_as_question
+from exporter.importer.tables import Row
 
 # Section names that say nothing about the questions under them: no tag.
 GENERIC_CATEGORIES = frozenset(
@@ -28,26 +20,6 @@ GENERIC_CATEGORIES = frozenset(
     " table-contents table-of-contents frequently-asked-questions preguntas perguntas"
     " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
     " 질문 자주-묻는-질문 면접-질문".split()
-)
-# In order of preference when two kinds explain a document equally well.
-KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
-_LABEL = re.compile(
-    r"^\s*+(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
-    r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
-    re.IGNORECASE,
-)
-_LONE_LABEL = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+Q(?:uestion)?+\s*+\d*+\s*+(?:\*\*|__)?+\s*+:\s*+(?:\*\*|__)?+\s*+$",
-    re.IGNORECASE,
-)
-# The summary of a <details> that only hides the answer to the question above it.
-_ANSWER_SUMMARY = re.compile(
-    r"^(?:show\s++|see\s++)?+(?:the\s++)?+(?:answer|solution|respuesta|resposta|réponse"
-    r"|ответ|答案|回答|답변|정답)\b",
-    re.IGNORECASE,
-)
-_NOT_QUESTION_LABEL = re.compile(
-    r"^(?:answer|key\s++points?|a|note|tips?|example)\b", re.IGNORECASE
 )
 
 
@@ -81,106 +53,6 @@ class Segmentation:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Member:
-    """A block (or a line of one) that may open a question."""
-
-    unit: int  # its index among the units
-    line: int  # 0-based
-    text: str
-    answer_from: int | None = None
-    details: bool = False
-    row: Row | None = None  # a table's row
-
-
-def members(
-    kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0
-) -> list[_Member]:
-    """The blocks of `units` that are of `kind` (headings: of `level`)."""
-    found: list[_Member] = []
-    for index, unit in enumerate(units):
-        if kind == "headings" and unit.kind == "heading" and unit.level == level:
-            found.append(_Member(index, unit.start, unit.text))
-        elif kind == "bold" and unit.kind == "paragraph" and unit.bold:
-            if not unit.text.rstrip().endswith(":"):
-                found.append(_Member(index, unit.start, unit.text))
-        elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
-            line = next(
-                (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
-                unit.start,
-            )
-            found.append(_Member(index, line, unit.text, details=True))
-        elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
-            first = lines[unit.start].strip()
-            if len(first) < 300 and asks_outright(first):
-                found.append(_Member(index, unit.start, first, unit.start + 1))
-        elif kind == "labels" and unit.kind == "paragraph":
-            for number in range(unit.start, unit.end):
-                match = _LABEL.match(lines[number])
-                if match and not _NOT_QUESTION_LABEL.match(match["text"]):
-                    found.append(_Member(index, number, match["text"], number + 1))
-                elif _LONE_LABEL.match(lines[number]) and number + 1 < unit.end:
-                    # "Question:" alone on its line: the question is the next line.
-                    asked = lines[number + 1].strip()
-                    found.append(_Member(index, number + 1, asked, number + 2))
-        elif kind == "table" and unit.kind == "table" and unit.rows:
-            columns = columns_of(unit.rows[0])
-            for number, row in enumerate(unit.rows[1:], start=2):
-                if columns and cell(row, columns.question):
-                    read = row_of(row, unit.rows[0], columns)
-                    line = unit.start + number  # one line a row, after the delimiter row
-                    found.append(_Member(index, line, read.question, None, True, read))
-        elif kind == "list" and unit.kind in ("ordered_list", "bullet_list"):
-            found += [_Member(index, item.start, item.text, item.start) for item in unit.items]
-    return found
-
-
-def _answered(member: _Member, following: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Tell whether something that can be an answer follows `member` (a `<details>`
-    block holds its own)."""
-    if member.details:
-        return member.row is None or bool(member.row.answer)
-    if member.answer_from is not None and any(
-        line.strip() for line in lines[member.answer_from : member.answer_from + 2]
-    ):
-        return True
-    for unit in following:
-        if unit.kind in ("noise", "hr"):
-            continue
-        if unit.kind == "details":
-            return bool(_ANSWER_SUMMARY.match(unit.text))
-        return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
-    return False
-
-
-def choose(
-    units: Sequence[Unit], lines: Sequence[str], steer: str | None = None
-) -> tuple[str, int]:
-    """The kind (and, for headings, the level) that best explains the document; `steer`
-    names the kind to take whatever the scores."""
-    candidates: list[tuple[str, int]] = []
-    for kind in KINDS:
-        if steer and kind != steer:
-            continue
-        levels = sorted({unit.level for unit in units if unit.kind == "heading"}, reverse=True)
-        for level in levels if kind == "headings" else [0]:
-            candidates.append((kind, level))
-    best: tuple[int, int, str, int] | None = None
-    for order, (kind, level) in enumerate(candidates):
-        found = members(kind, units, lines, level)
-        score = 0
-        for member in found:
-            text = card_front(member.text)
-            asks = reads_as_question(text) or (kind == "headings" and is_numbered(member.text))
-            if asks and _answered(member, units[member.unit + 1 :], lines):
-                score += 1
-        if score and (best is None or score > best[0]):
-            best = (score, -order, kind, level)
-    if best is None:
-        return "", 0
-    return best[2], best[3]
-
-
 @dataclass
 class _Reading:
     """The question, section or themes being read, and the blocks gathered under it."""
@@ -202,7 +74,7 @@ def split(
     category's name into a tag."""
     result = Segmentation(kind, level)
     every = members(kind, units, lines, level) if kind else []
-    by_unit: dict[int, list[_Member]] = {}
+    by_unit: dict[int, list[Member]] = {}
     for member in every:
         by_unit.setdefault(member.unit, []).append(member)
     asking = [m for m in every if reads_as_question(card_front(m.text)) or is_numbered(m.text)]
@@ -214,7 +86,7 @@ def split(
         for member in every
         if kind == "list"
         and len(units[member.unit].items) == 1
-        and _answered(member, units[member.unit + 1 :], lines)
+        and answered(member, units[member.unit + 1 :], lines)
     }
     lists = {member.unit for member in every}
     laid_out = bool(lists) and len(alone) >= 0.75 * len(lists)
@@ -226,7 +98,7 @@ def split(
     categories: list[tuple[int, int, str]] = []  # (heading level, line, name), outermost first
     reading = _Reading()
 
-    def opens(member: _Member) -> bool:
+    def opens(member: Member) -> bool:
         text = card_front(member.text)
         if member.details:  # a summary or a question cell asks, however it is worded
             return bool(text)
@@ -236,7 +108,7 @@ def split(
             return False
         if kind != "bold" and is_numbered(member.text):
             return True
-        return mostly_questions and _answered(member, units[member.unit + 1 :], lines)
+        return mostly_questions and answered(member, units[member.unit + 1 :], lines)
 
     def close(by_question: bool, by_level: int = 0) -> None:
         """End what is being read: by a question, or by a heading of `by_level` (0: the
@@ -273,7 +145,7 @@ def split(
             result.skipped.append((reading.line, f"skipped the section '{reading.text}'"))
         reading = _Reading()
 
-    def open_question(member: _Member, own: tuple[int, int] | None) -> None:
+    def open_question(member: Member, own: tuple[int, int] | None) -> None:
         nonlocal reading
         close(by_question=True)
         for line, name in [(line, name) for _, line, name in categories]:
@@ -298,11 +170,11 @@ def split(
     for index, unit in enumerate(units):
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
         if deeper and deeper_question(unit):
-            open_question(_Member(index, unit.start, unit.text), None)
+            open_question(Member(index, unit.start, unit.text), None)
             continue
         if unit.kind == "heading" and not (kind == "headings" and unit.level > level):
             here = by_unit.get(index)
-            heading: _Member | None = here[0] if here else None
+            heading: Member | None = here[0] if here else None
             if "theme" in unit.text.lower():
                 close(by_question=False, by_level=unit.level)
                 reading = _Reading("themes", unit.start + 1, unit.level, unit.text)
@@ -317,10 +189,10 @@ def split(
             elif (heading is not None and opens(heading)) or (
                 heading is None
                 and asks_outright(unit.text)
-                and _answered(_Member(index, unit.start, unit.text), units[index + 1 :], lines)
+                and answered(Member(index, unit.start, unit.text), units[index + 1 :], lines)
             ):
                 _drop_deeper(categories, unit.level)
-                open_question(heading or _Member(index, unit.start, unit.text), None)
+                open_question(heading or Member(index, unit.start, unit.text), None)
             elif (
                 unit.level == 1
                 and not result.title
@@ -352,34 +224,16 @@ def split(
         reading.content.append(unit)
     close(by_question=False)
     result.kind, result.level = kind, level
-    result.counts = _counts(units, lines)
+    result.counts = counts(units, lines)
     return result
 
 
-def _counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
-    """How many blocks of each kind that can hold questions the document has."""
-    levels = sorted({unit.level for unit in units if unit.kind == "heading"})
-    counts = {
-        f"level-{level} headings": sum(
-            1 for unit in units if unit.kind == "heading" and unit.level == level
-        )
-        for level in levels
-    }
-    counts["<details> blocks"] = len(members("details", units, lines))
-    counts["table rows"] = len(members("table", units, lines))
-    counts["'Q:' labels"] = len(members("labels", units, lines))
-    counts["list items"] = len(members("list", units, lines))
-    counts["bold paragraphs"] = len(members("bold", units, lines))
-    counts["paragraphs that ask"] = len(members("lines", units, lines))
-    return counts
-
-
-def _sections(units: Sequence[Unit], every: Sequence[_Member], level: int) -> dict[int, int]:
+def _sections(units: Sequence[Unit], every: Sequence[Member], level: int) -> dict[int, int]:
     """The section each member stands in: the index of the nearest heading above it
     shallower than `level` (-1: none), by the member's id."""
     sections: dict[int, int] = {}
     current = -1
-    by_unit: dict[int, list[_Member]] = {}
+    by_unit: dict[int, list[Member]] = {}
     for member in every:
         by_unit.setdefault(member.unit, []).append(member)
     for index, unit in enumerate(units):
@@ -390,7 +244,7 @@ def _sections(units: Sequence[Unit], every: Sequence[_Member], level: int) -> di
     return sections
 
 
-def _end_of(unit: Unit, member: _Member) -> int:
+def _end_of(unit: Unit, member: Member) -> int:
     for item in unit.items:
         if item.start == member.line:
             return item.end

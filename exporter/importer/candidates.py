@@ -1,0 +1,154 @@
+"""The blocks of a document that may open a question, by kind, and the kind that best
+explains the document: the one whose members most often ask and are answered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from exporter.importer.blocks import Unit
+from exporter.importer.questions import (
+    ANSWER_WORDS,
+    asks_outright,
+    card_front,
+    is_numbered,
+    reads_as_question,
+)
+from exporter.importer.tables import Row, cell, columns_of, row_of
+
+# In order of preference when two kinds explain a document equally well.
+KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
+_LABEL = re.compile(
+    r"^\s*+(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
+    r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+_LONE_LABEL = re.compile(
+    r"^\s*+(?:\*\*|__)?+\s*+Q(?:uestion)?+\s*+\d*+\s*+(?:\*\*|__)?+\s*+:\s*+(?:\*\*|__)?+\s*+$",
+    re.IGNORECASE,
+)
+# The summary of a <details> that only hides the answer to the question above it.
+_ANSWER_SUMMARY = re.compile(
+    rf"^(?:show\s++|see\s++)?+(?:the\s++)?+(?:{ANSWER_WORDS}|solution)\b",
+    re.IGNORECASE,
+)
+_NOT_QUESTION_LABEL = re.compile(
+    r"^(?:answer|key\s++points?|a|note|tips?|example)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A block (or a line of one) that may open a question."""
+
+    unit: int  # its index among the units
+    line: int  # 0-based
+    text: str
+    answer_from: int | None = None
+    details: bool = False
+    row: Row | None = None  # a table's row
+
+
+def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0) -> list[Member]:
+    """The blocks of `units` that are of `kind` (headings: of `level`)."""
+    found: list[Member] = []
+    for index, unit in enumerate(units):
+        if kind == "headings" and unit.kind == "heading" and unit.level == level:
+            found.append(Member(index, unit.start, unit.text))
+        elif kind == "bold" and unit.kind == "paragraph" and unit.bold:
+            if not unit.text.rstrip().endswith(":"):
+                found.append(Member(index, unit.start, unit.text))
+        elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
+            line = next(
+                (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
+                unit.start,
+            )
+            found.append(Member(index, line, unit.text, details=True))
+        elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
+            first = lines[unit.start].strip()
+            if len(first) < 300 and asks_outright(first):
+                found.append(Member(index, unit.start, first, unit.start + 1))
+        elif kind == "labels" and unit.kind == "paragraph":
+            for number in range(unit.start, unit.end):
+                match = _LABEL.match(lines[number])
+                if match and not _NOT_QUESTION_LABEL.match(match["text"]):
+                    found.append(Member(index, number, match["text"], number + 1))
+                elif _LONE_LABEL.match(lines[number]) and number + 1 < unit.end:
+                    # "Question:" alone on its line: the question is the next line.
+                    asked = lines[number + 1].strip()
+                    found.append(Member(index, number + 1, asked, number + 2))
+        elif kind == "table" and unit.kind == "table" and unit.rows:
+            columns = columns_of(unit.rows[0])
+            for number, row in enumerate(unit.rows[1:], start=2):
+                if columns and cell(row, columns.question):
+                    read = row_of(row, unit.rows[0], columns)
+                    line = unit.start + number  # one line a row, after the delimiter row
+                    found.append(Member(index, line, read.question, None, True, read))
+        elif kind == "list" and unit.kind in ("ordered_list", "bullet_list"):
+            found += [Member(index, item.start, item.text, item.start) for item in unit.items]
+    return found
+
+
+def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether something that can be an answer follows `member` (a `<details>`
+    block holds its own)."""
+    if member.details:
+        return member.row is None or bool(member.row.answer)
+    if member.answer_from is not None and any(
+        line.strip() for line in lines[member.answer_from : member.answer_from + 2]
+    ):
+        return True
+    for unit in following:
+        if unit.kind in ("noise", "hr"):
+            continue
+        if unit.kind == "details":
+            return bool(_ANSWER_SUMMARY.match(unit.text))
+        return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
+    return False
+
+
+def choose(
+    units: Sequence[Unit], lines: Sequence[str], steer: str | None = None
+) -> tuple[str, int]:
+    """The kind (and, for headings, the level) that best explains the document; `steer`
+    names the kind to take whatever the scores."""
+    candidates: list[tuple[str, int]] = []
+    for kind in KINDS:
+        if steer and kind != steer:
+            continue
+        levels = sorted({unit.level for unit in units if unit.kind == "heading"}, reverse=True)
+        for level in levels if kind == "headings" else [0]:
+            candidates.append((kind, level))
+    best: tuple[int, int, str, int] | None = None
+    for order, (kind, level) in enumerate(candidates):
+        found = members(kind, units, lines, level)
+        score = 0
+        for member in found:
+            text = card_front(member.text)
+            asks = reads_as_question(text) or (kind == "headings" and is_numbered(member.text))
+            if asks and answered(member, units[member.unit + 1 :], lines):
+                score += 1
+        if score and (best is None or score > best[0]):
+            best = (score, -order, kind, level)
+    if best is None:
+        return "", 0
+    return best[2], best[3]
+
+
+def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
+    """How many blocks of each kind that can hold questions the document has."""
+    levels = sorted({unit.level for unit in units if unit.kind == "heading"})
+    counts = {
+        f"level-{level} headings": sum(
+            1 for unit in units if unit.kind == "heading" and unit.level == level
+        )
+        for level in levels
+    }
+    counts["<details> blocks"] = len(members("details", units, lines))
+    counts["table rows"] = len(members("table", units, lines))
+    counts["'Q:' labels"] = len(members("labels", units, lines))
+    counts["list items"] = len(members("list", units, lines))
+    counts["bold paragraphs"] = len(members("bold", units, lines))
+    counts["paragraphs that ask"] = len(members("lines", units, lines))
+    return counts
