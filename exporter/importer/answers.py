@@ -17,9 +17,8 @@ from exporter.importer.segment import Found
 from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})"
-    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+(?:\*\*|__)?+\s*+[:：]`?+"
-    r"\s*+(?:\*\*|__)?+[ \t]*+\n?",
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s*+\([^)\n]*+\))?+|A)\s*+"
+    r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
 )
 # A line that only says "Answer:", anywhere in an answer.

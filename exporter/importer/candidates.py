@@ -20,7 +20,8 @@ from exporter.importer.tables import Row, cell, columns_of, row_of
 # In order of preference when two kinds explain a document equally well.
 KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
 _LABEL = re.compile(
-    r"^\s*+(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
+    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
+    r"(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
     r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
 )
@@ -69,7 +70,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             first = lines[unit.start].strip()
             if len(first) < 300 and asks_outright(first):
                 found.append(Member(index, unit.start, first, unit.start + 1))
-        elif kind == "labels" and unit.kind == "paragraph":
+        elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
                 match = _LABEL.match(lines[number])
                 if match and not _NOT_QUESTION_LABEL.match(match["text"]):
