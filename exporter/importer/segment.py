@@ -100,8 +100,8 @@ def split(
 
     def opens(member: Member) -> bool:
         text = card_front(member.text)
-        if member.details:  # a summary or a question cell asks, however it is worded
-            return bool(text)
+        if member.details or kind == "labels":  # a summary, a question cell, a "Q:" label
+            return bool(text)  # asks, however it is worded
         if reads_as_question(text) or (laid_out and id(member) in alone):
             return True
         if section_of[id(member)] not in asking_sections:
