@@ -163,12 +163,13 @@ def _plan(
     rendered: RenderedDeck, files: StateFiles, now: int, created: int, options: BuildOptions
 ) -> BuildPlan:
     deck = rendered.deck
-    previous = files.read_newest(deck.id)
+    notes = note_contents(rendered)
+    previous = files.read_previous(deck.id, (note.guid for note in notes))
     return plan_build(
         deck_id=deck.id,
         title=deck.title,
         metadata=[deck.title, deck.subtitle, deck.description, deck.author],
-        notes=note_contents(rendered),
+        notes=notes,
         note_type_digests=note_type_digests(),
         previous=previous,
         now=now,

@@ -389,3 +389,107 @@ def test_a_question_moved_into_the_themes_with_its_id_is_refused(workspace: Work
         " note then stays in Anki, tagged exporter::removed)\n",
     )
     assert (workspace.outputs(), workspace.state.read_bytes()) == before
+
+
+def _deck_file(folder: Path, deck_id: str, questions: dict[str, str]) -> Path:
+    text = f"deck:\n  id: {deck_id}\n  title: {deck_id.title()}\nquestions:\n" + "".join(
+        f"  - id: {item}\n    question: {item.title()}?\n    answer: {answer}\n"
+        for item, answer in questions.items()
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "deck.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _built(runner: CliRunner, data: Path, out: Path, *options: str) -> str:
+    result = runner.invoke(main, ["build", str(data), "--out", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout.split(" → ")[0]
+
+
+def test_two_projects_with_one_deck_id_leave_each_other_alone(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = _deck_file(tmp_path / "a" / "data", "interview", {"google": "Search."})
+    second = _deck_file(tmp_path / "b" / "data", "interview", {"meta": "Social."})
+    assert _built(runner, first, tmp_path / "a" / "out") == "interview: 1 new"
+    imported = import_apkg(tmp_path / "a" / "out" / "interview.apkg", tmp_path / "c.anki2")
+    imported.collection.close()
+    assert _built(runner, second, tmp_path / "b" / "out") == "interview: 1 new"
+    assert "google" not in (second.parent / "deck.state.json").read_text()
+    imported = import_apkg(tmp_path / "b" / "out" / "interview.apkg", tmp_path / "c.anki2")
+    try:
+        assert imported.collection.find_notes("tag:exporter::removed") == []
+    finally:
+        imported.collection.close()
+
+
+def test_outputs_in_the_data_folder_never_take_another_decks_state(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    (data / "foo.yaml").parent.mkdir()
+    (data / "foo.yaml").write_text(MINIMAL_DECK_WITH_ID.format(deck_id="bar"), encoding="utf-8")
+    (data / "bar.yaml").write_text(MINIMAL_DECK_WITH_ID.format(deck_id="baz"), encoding="utf-8")
+    _built(runner, data / "bar.yaml", tmp_path / "out")
+    theirs = (data / "bar.state.json").read_bytes()
+    assert _built(runner, data / "foo.yaml", data) == "bar: 1 new"
+    assert (data / "bar.state.json").read_bytes() == theirs
+
+
+def test_a_deck_id_changed_and_changed_back_keeps_edits_made_in_anki(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = _deck_file(tmp_path / "data", "alpha", {"first": "One.", "second": "Two."})
+    out = tmp_path / "out"
+    _built(runner, data, out)
+    imported = import_apkg(out / "alpha.apkg", tmp_path / "c.anki2")
+    col = imported.collection
+    note = col.get_note(col.find_notes('"Question:First?"')[0])
+    note.fields[1] = "<p>My own words.</p>"
+    col.update_note(note)
+    col.close()
+    data.write_text(data.read_text().replace("id: alpha", "id: beta"), encoding="utf-8")
+    _built(runner, data, out)
+    data.write_text(data.read_text().replace("id: beta", "id: alpha"), encoding="utf-8")
+    assert _built(runner, data, out) == "alpha: 2 unchanged"
+    imported = import_apkg(out / "alpha.apkg", tmp_path / "c.anki2")
+    try:
+        assert _log_counts(imported)["updated"] == 0
+        assert _log_counts(imported)["new"] == 0
+        kept = imported.collection.get_note(imported.collection.find_notes('"Question:First?"')[0])
+        assert kept.fields[1] == "<p>My own words.</p>"
+    finally:
+        imported.collection.close()
+
+
+def test_a_forgotten_note_never_comes_back_from_an_older_state(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = _deck_file(tmp_path / "data", "deck", {"kept": "Here.", "gone": "Soon gone."})
+    state = data.with_name("deck.state.json")
+    out = tmp_path / "out"
+    _built(runner, data, out)
+    _deck_file(tmp_path / "data", "deck", {"kept": "Here."})
+    _built(runner, data, out)  # "gone" is tagged exporter::removed
+    committed = state.read_bytes()
+    imported = import_apkg(out / "deck.apkg", tmp_path / "c.anki2")
+    col = imported.collection
+    col.remove_notes(list(col.find_notes("tag:exporter::removed")))
+    col.close()
+    assert _built(runner, data, out, "--forget-removed") == "deck: 1 unchanged"
+    state.write_bytes(committed)  # git checkout of the state from before
+    assert _built(runner, data, out) == "deck: 1 unchanged"
+    imported = import_apkg(out / "deck.apkg", tmp_path / "c.anki2")
+    try:
+        assert _log_counts(imported)["new"] == 0
+        assert imported.collection.note_count() == 1
+    finally:
+        imported.collection.close()
+
+
+MINIMAL_DECK_WITH_ID = (
+    "deck:\n  id: {deck_id}\n  title: Demo\nquestions:\n"
+    "  - id: first\n    question: What is first?\n    answer: The first answer.\n"
+)

@@ -45,12 +45,16 @@ class BuildState:
     notes: tuple[StampedNote, ...] = ()
     note_types: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # id → digest, mod
     metadata: tuple[str, int] = ("", 0)  # digest of title, subtitle, description; its mod
+    forgotten: Mapping[str, int] = field(default_factory=dict)  # guid → when it was dropped
+    # The newest time any copy of any state under this deck id holds: not kept, re-read.
+    floor: int = field(default=0, compare=False)
+    legacy: bool = field(default=False, compare=False)  # read from an earlier version's file
 
     def latest(self) -> int:
         """The newest time the deck has emitted: a changed note must be newer still."""
         mods = [note.mod for note in self.notes]
         mods += [mod for _, mod in self.note_types.values()]
-        return max([self.metadata[1], *mods])
+        return max([self.metadata[1], self.floor, *mods, *self.forgotten.values()])
 
 
 @dataclass(frozen=True)
@@ -133,10 +137,16 @@ def plan_build(
 
     warnings: list[str] = []
     newly_removed: list[NoteContent] = []
+    present = {content.guid for content in notes}
+    forgotten = {guid: mod for guid, mod in previous.forgotten.items() if guid not in present}
     for old in old_notes.values():
         content = old.content
         if REMOVED_TAG in content.tags:
-            if not forget_removed:
+            if forget_removed:
+                # Remembered as dropped, so that an older copy of the state that still
+                # holds the note never brings it back.
+                forgotten[content.guid] = fresh()
+            else:
                 stamped.append(StampedNote(content, old.mod, "removed"))
             continue
         content = replace(content, tags=(*content.tags, REMOVED_TAG))
@@ -192,6 +202,7 @@ def plan_build(
         tuple(stamped),
         note_types,
         (metadata_digest, metadata_mod),
+        forgotten,
     )
     return BuildPlan(
         notes=tuple(stamped),

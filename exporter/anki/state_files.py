@@ -13,7 +13,7 @@ import errno
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -46,13 +46,16 @@ class _Note(msgspec.Struct, forbid_unknown_fields=True):
     tags: list[str]
 
 
-class _StateFile(msgspec.Struct, forbid_unknown_fields=True, tag_field="format", tag=2):
+class _StateFile(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, tag_field="format", tag=2
+):
     deck_id: str
     title: str
     created: Seconds
     metadata: _Stamp
     note_types: dict[str, _Stamp]
     notes: list[_Note]
+    forgotten: dict[str, Seconds] = {}
 
 
 class _OutputFolderState(msgspec.Struct, forbid_unknown_fields=True, tag_field="format", tag=1):
@@ -73,16 +76,60 @@ class StateFiles:
     cached: Path | None
     legacy: Path | None = None
 
-    def read_newest(self, deck_id: str) -> BuildState | None:
-        """The copy that remembers the newest emission (beside the data on a tie)."""
-        states = [
-            state
-            for path in (self.beside, self.cached, self.legacy)
-            if path is not None
-            for state in [read_state(path, deck_id)]
-            if state is not None
-        ]
-        return max(states, key=BuildState.latest, default=None)
+    def read_previous(self, deck_id: str, guids: Iterable[str]) -> BuildState | None:
+        """What the deck `deck_id`, whose notes now have `guids`, has emitted.
+
+        The copy beside the data (or an earlier version's) is the deck's history. The
+        cached copy adds, note by note, what this machine emitted later: after a state
+        was checked out from history or the data file renamed. A note only the cache
+        knows is another history under the same deck id (another project's) and is not
+        carried; a copy of another deck id gives only its times and a warning.
+        """
+        beside = read_state(self.beside, deck_id)
+        cached = read_state(self.cached, deck_id) if self.cached else None
+        legacy = read_state(self.legacy, deck_id) if self.legacy else None
+        copies = [state for state in (beside, cached, legacy) if state is not None]
+        floor = max((state.latest() for state in copies), default=0)
+        base = beside if beside is not None else legacy
+        other = None  # the history of the deck id the data had before, if it changed
+        if base is not None and base.deck_id != deck_id:
+            other, base = base, None
+        current = set(guids)
+        cached_guids = {note.content.guid for note in cached.notes} if cached else set()
+        if base is None and current & cached_guids:
+            base = cached  # a renamed data file, or a state never committed
+        if base is None:
+            # Nothing of this deck: the times still bound, and a changed id is told.
+            known = other or cached
+            if known is None:
+                return None
+            return BuildState(known.deck_id, known.title, known.created, floor=floor)
+        return replace(_merged(base, cached, current) if cached else base, floor=floor)
+
+
+def _merged(base: BuildState, cached: BuildState, current: set[str]) -> BuildState:
+    """`base` with what `cached` remembers of the same notes emitted later: a newer
+    emission, a later forgetting, a note of the data `base` does not know yet."""
+    forgotten = {**base.forgotten}
+    for guid, mod in cached.forgotten.items():
+        forgotten[guid] = max(mod, forgotten.get(guid, 0))
+    newer = {note.content.guid: note for note in cached.notes}
+    notes = []
+    for note in base.notes:
+        later = newer.pop(note.content.guid, None)
+        if later is not None and later.mod > note.mod:
+            note = later
+        if forgotten.get(note.content.guid, 0) <= note.mod:
+            notes.append(note)
+    notes += [note for guid, note in newer.items() if guid in current]
+    note_types = {**base.note_types}
+    for type_id, (type_digest, mod) in cached.note_types.items():
+        if mod > note_types.get(type_id, ("", 0))[1]:
+            note_types[type_id] = (type_digest, mod)
+    metadata = max(base.metadata, cached.metadata, key=lambda stamp: stamp[1])
+    return replace(
+        base, notes=tuple(notes), note_types=note_types, metadata=metadata, forgotten=forgotten
+    )
 
 
 def state_files(data_file: Path, deck_id: str, out_dir: Path | None = None) -> StateFiles:
@@ -92,9 +139,18 @@ def state_files(data_file: Path, deck_id: str, out_dir: Path | None = None) -> S
     folder = _cache_folder("states")
     cached = folder / f"{deck_id}.state.json" if folder else None
     legacy = out_dir / f"{deck_id}.state.json" if out_dir else None
-    if legacy is not None and legacy.resolve() == beside:
-        legacy = None  # outputs built beside the data: that is the current state
+    if legacy is not None and not _earlier_versions(legacy, deck_id):
+        legacy = None  # outputs built beside the data: that is some deck's current state
     return StateFiles(beside, cached, legacy)
+
+
+def _earlier_versions(path: Path, deck_id: str) -> bool:
+    """Tell whether `path` is a state an earlier version kept in the output folder."""
+    try:
+        state = read_state(path, deck_id)
+    except ExporterError:
+        return False  # not ours to read, nor to remove
+    return state is not None and state.legacy
 
 
 def state_to_json(state: BuildState) -> bytes:
@@ -116,6 +172,7 @@ def state_to_json(state: BuildState) -> bytes:
             )
             for note in state.notes
         ],
+        forgotten=dict(sorted(state.forgotten.items())),
     )
     return msgspec.json.format(msgspec.json.encode(document), indent=1) + b"\n"
 
@@ -153,6 +210,8 @@ def read_state(path: Path, deck_id: str) -> BuildState | None:
         notes=notes,
         note_types={key: (value.digest, value.mod) for key, value in document.note_types.items()},
         metadata=(document.metadata.digest, document.metadata.mod),
+        forgotten=document.forgotten if isinstance(document, _StateFile) else {},
+        legacy=isinstance(document, _OutputFolderState),
     )
 
 
