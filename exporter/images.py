@@ -64,7 +64,10 @@ def _read(folder: PurePath, target: str) -> Media | str:
     relative = PurePath(unquote(target.split("?", 1)[0].split("#", 1)[0]))
     if "\x00" in str(relative):
         return "is not a file name"
-    path = (folder / relative).resolve()  # type: ignore[attr-defined]
+    try:
+        path = (folder / relative).resolve()  # type: ignore[attr-defined]
+    except (OSError, RuntimeError):  # a link that leads back to itself, a name too long
+        return "cannot be read: not a file that can be found"
     if relative.is_absolute() or not path.is_relative_to(folder):
         return "is outside the data folder"
     suffix = path.suffix.lower()

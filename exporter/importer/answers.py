@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from exporter.importer.blocks import Unit, read_units
-from exporter.importer.markup import html_to_markdown
+from exporter.importer.markup import html_to_markdown, unclosed_as_text
 from exporter.importer.questions import ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
@@ -101,8 +101,10 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
     source = "\n".join(lines[unit.start : unit.end])
     if unit.kind == "details":
         return mixed_to_markdown(_DETAILS_WRAPPER.sub(_summary_rest, source))
-    if unit.kind == "html" or (unit.kind == "paragraph" and _HTML_TAG.search(source)):
+    if unit.kind == "html":
         return html_to_markdown(source)
+    if unit.kind == "paragraph" and unit.markup:
+        return html_to_markdown(unclosed_as_text(source))
     if unit.kind in ("bullet_list", "ordered_list", "blockquote"):
         return _SPACING_LINE.sub("", source)  # `<br>` lines that only space blocks apart
     return source

@@ -22,6 +22,8 @@ _DETAILS_CLOSE = re.compile(r"</details\s*+>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>.*?)</summary\s*+>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*+>")
 _BREAK = re.compile(r"<br\s*+/?>", re.IGNORECASE)
+_TAG_NAME = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)")
+_VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "li", "p", "td", "th", "tr", "dt", "dd"})
 # What ends the question in a summary: a line break, in HTML or in the source.
 _SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 # HTML that only wraps or anchors: <div align=…>, </div>, <a id=…></a>, <p align=…>.
@@ -69,6 +71,7 @@ class Unit:
     bold: bool = False  # a paragraph that is all bold
     items: tuple[Item, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, as Markdown, header first
+    markup: bool = False  # a paragraph with HTML a renderer shows as formatting
 
 
 def without_hidden(text: str) -> str:
@@ -166,7 +169,7 @@ def _paragraph(inline: Token, start: int, end: int) -> Unit:
         and end - start == 1
         and not any(child.type == "strong_open" for child in visible[1:-1])
     )
-    return Unit("paragraph", start, end, text=text, bold=bold)
+    return Unit("paragraph", start, end, text=text, bold=bold, markup=has_markup(children))
 
 
 def _is_noise(children: Sequence[Token], text: str) -> bool:
@@ -267,13 +270,46 @@ def _html_text(fragment: str) -> str:
     return " ".join(text.split())
 
 
+def has_markup(children: Sequence[Token]) -> bool:
+    """Tell whether inline HTML among `children` formats the text: a line break, a
+    picture, or a tag closed later (`<b>…</b>`). A lone `<div>` in a sentence about
+    HTML is the author's text, shown as written."""
+    return any(_markup(children, index) for index in range(len(children)))
+
+
+def _markup(children: Sequence[Token], index: int) -> bool:
+    child = children[index]
+    if child.type != "html_inline":
+        return False
+    name = _TAG_NAME.match(child.content)
+    if name is None:
+        return False
+    tag = name["name"].lower()
+    if tag == "a" or child.content.rstrip().endswith("/>"):
+        return True  # an anchor, a self-closed tag: markup, never the author's words
+    if tag in _VOID_TAGS or name["close"]:
+        return tag in _VOID_TAGS or any(_opens(other, tag) for other in children[:index])
+    return any(_closes(other, tag) for other in children[index + 1 :])
+
+
+def _opens(child: Token, tag: str) -> bool:
+    match = _TAG_NAME.match(child.content) if child.type == "html_inline" else None
+    return match is not None and not match["close"] and match["name"].lower() == tag
+
+
+def _closes(child: Token, tag: str) -> bool:
+    match = _TAG_NAME.match(child.content) if child.type == "html_inline" else None
+    return match is not None and bool(match["close"]) and match["name"].lower() == tag
+
+
 def plain(inline: Token | None, first_line: bool = False) -> str:
     """The text of an inline token (or its `first_line`) without Markdown markup or
     decorative emoji."""
     if inline is None:
         return ""
     pieces = []
-    for child in inline.children or []:
+    children = inline.children or []
+    for position, child in enumerate(children):
         if first_line and child.type in ("softbreak", "hardbreak"):
             break
         if child.type == "text":
@@ -284,6 +320,8 @@ def plain(inline: Token | None, first_line: bool = False) -> str:
             child.type == "html_inline" and child.content.lower().startswith("<br")
         ):
             pieces.append(" ")
+        elif child.type == "html_inline" and not _markup(children, position):
+            pieces.append(child.content)  # `<div>` in "What is <div>?" is text
     text = "".join(pieces)
     kept = "".join(
         character

@@ -10,6 +10,9 @@ from markdownify import MarkdownConverter
 
 _CODE_SPAN = re.compile(r"``[^`\n]++``|`[^`\n]++`")
 _HELD = re.compile("\ue000(\\d+)\ue001")
+_TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
+# Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
+_VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
 
 
@@ -33,6 +36,20 @@ class _Converter(MarkdownConverter):
         return ""  # a page's navigation, header, footer and asides are not its content
 
     convert_nav = convert_footer = convert_header = convert_aside = convert_title = _left_out
+
+
+def unclosed_as_text(fragment: str) -> str:
+    """`fragment` (a paragraph of Markdown) with each tag that no closing tag matches,
+    as in "A <div> is a block", made text: the author wrote it to be read."""
+    names = [match["name"].lower() for match in _TAG.finditer(fragment) if match["close"]]
+
+    def literal(match: re.Match[str]) -> str:
+        name = match["name"].lower()
+        if match["close"] or name in names or name in _VOID or match.group().endswith("/>"):
+            return match.group()
+        return html.escape(match.group(), quote=False)
+
+    return _TAG.sub(literal, fragment)
 
 
 def html_to_markdown(fragment: str) -> str:
