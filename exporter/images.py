@@ -48,7 +48,7 @@ def collect_media(
         for target in rendered[text].images:
             if target in media:
                 continue
-            found = _read(folder, target)
+            found = read_picture(folder, target)
             if isinstance(found, Media):
                 media[target] = found
             else:
@@ -57,7 +57,7 @@ def collect_media(
     return media, problems
 
 
-def _read(folder: PurePath, target: str) -> Media | str:
+def read_picture(folder: PurePath, target: str) -> Media | str:
     """The image at `target` relative to `folder`, or what is wrong with it."""
     if _SCHEME.match(target):
         return "is not a file in the data folder; save it next to the data file"

@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from exporter.dump import dump
-from exporter.errors import ExporterError, Problem
-from exporter.files import read_regular_file
+from exporter.errors import DataError, ExporterError, Problem
 from exporter.importer.answers import answer_and_key_points, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
 from exporter.importer.candidates import KINDS, choose
@@ -22,8 +21,8 @@ from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
 from exporter.importer.segment import Segmentation, split
-from exporter.importer.tables import markdown_table, read_delimited
-from exporter.load import is_valid_id, load_deck
+from exporter.importer.tables import columns_of, markdown_table, read_delimited
+from exporter.load import RESERVED_TAG_PREFIX, is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
 
@@ -64,15 +63,24 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     part left out. `steer` names the kind of block that holds the questions (one of
     KINDS) instead of choosing the one that explains the document best."""
     if source.suffix.lower() in TABLE_SUFFIXES:
-        text = markdown_table(read_delimited(text, tab=source.suffix.lower() == ".tsv"))
+        rows = read_delimited(text, tab=source.suffix.lower() == ".tsv")
+        if not rows or columns_of(rows[0]) is None:
+            header = ", ".join(repr(name) for name in rows[0]) if rows else "nothing"
+            raise ExporterError(
+                f"{source}:1: the header row names no question column and answer column"
+                f" (it has {header}); call them Question and Answer"
+            )
+        text = markdown_table(rows)
     text = unwrap_fence(without_hidden(text))
     units = read_units(text)
     mostly_html = _mostly_html(units, text)
     if mostly_html:  # a page written in HTML: read what it shows, as Markdown
         text = html_to_markdown(text)
         units = read_units(text)
-    # Lines of a Word file or an HTML page are lines of its Markdown: not worth a number.
-    located = source.suffix.lower() not in CONVERTED_SUFFIXES and not mostly_html
+    # Lines of a Word file, an HTML page or a spreadsheet are lines of its Markdown, not
+    # of the file: not worth a number.
+    converted = (*CONVERTED_SUFFIXES, *TABLE_SUFFIXES)
+    located = source.suffix.lower() not in converted and not mostly_html
     lines = text.split("\n")
     kind, level = choose(units, lines, steer)
     found = split(units, lines, kind, level, tag_of)
@@ -90,12 +98,21 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
         if answer:
             row = question.row
             tags = tuple(dict.fromkeys((*question.tags, *(row.tags if row else ()))))
+            reserved = [tag for tag in tags if tag.lower().startswith(RESERVED_TAG_PREFIX)]
+            if reserved:
+                warn(
+                    question.line,
+                    f"left out the tag '{reserved[0]}': exporter:: tags are the exporter's own",
+                )
+                tags = tuple(tag for tag in tags if tag not in reserved)
             own_id = row.id if row and is_valid_id(row.id) else ""
             questions.append(Question(own_id, question.question, answer, tags, key_points))
         else:
             warn(question.line, f"question '{question.question}' has no answer; left out")
     themes = themes_of(found.themes, lines, warn)
     title, subtitle = _split_title(found.title) if found.title else ("", "")
+    # A title names an Anki deck: '::' nests decks, so no part of it may be empty.
+    title = "::".join(part.strip() for part in title.split("::") if part.strip())
     deck = _deck(title, subtitle, questions, themes, source)
     ordered = tuple(sorted(warnings, key=lambda warning: warning.line or 0))
     return ParsedDocument(deck, ordered, found)
@@ -201,7 +218,7 @@ def import_document(
             f"--deck-id {deck.id!r} is not a slug: use lowercase letters, digits and hyphens"
         )
     path = output or Path("data") / f"{deck.id}.yaml"
-    deck, pictures = bring_pictures(deck, source.parent)
+    deck, pictures = bring_pictures(deck, source.parent, path.parent / IMAGES_FOLDER)
     warnings = (
         *parsed.warnings,
         *(Problem(source, None, message, "warning") for message in pictures.warnings),
@@ -211,14 +228,22 @@ def import_document(
         return ImportResult(path, len(deck.questions), len(deck.themes), warnings, found)
     if path.exists() and not force:
         raise ExporterError(f"{path}: already exists; pass --force to overwrite it")
+    written: list[Path] = []
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for picture, name in pictures.copies.items():
-            (path.parent / IMAGES_FOLDER).mkdir(exist_ok=True)
-            write_atomically(path.parent / IMAGES_FOLDER / name, read_regular_file(picture))
+        for name, data in pictures.files.items():
+            picture = path.parent / IMAGES_FOLDER / name
+            if not picture.exists():
+                picture.parent.mkdir(exist_ok=True)
+                write_atomically(picture, data)
+                written.append(picture)
         # Checked as `exporter check` would before it replaces anything.
         write_atomically(path, dump(deck).encode(), check=load_deck)
-    except OSError as error:
+    except (OSError, DataError) as error:
+        for picture in written:
+            picture.unlink(missing_ok=True)
+        if isinstance(error, DataError):  # named by the file it would have been
+            raise DataError([replace(problem, path=path) for problem in error.problems]) from None
         raise ExporterError(f"{path}: cannot write: {error.strerror}") from None
     return ImportResult(path, len(deck.questions), len(deck.themes), warnings)
 
@@ -258,6 +283,7 @@ def _nothing_found(source: Path, parsed: ParsedDocument, steer: str | None) -> s
     held = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
     asked = f" as {_KIND_NAMES.get(steer, steer)}" if steer else ""
     return (
-        f"{source}: no questions found{asked}; the document has {held or 'no text'};"
+        f"{source}: no questions found{asked}; the document has"
+        f" {held or 'no headings, lists, tables or <details> blocks to hold them'};"
         f" say where the questions are with --questions {'|'.join(KINDS)}"
     )

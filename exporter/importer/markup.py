@@ -13,6 +13,7 @@ _HELD = re.compile("\ue000(\\d+)\ue001")
 _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
 # Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
 _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
+_ANY_TAG = re.compile(r"<[^<>]*+>")
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
 
 
@@ -52,9 +53,11 @@ def unclosed_as_text(fragment: str) -> str:
     return _TAG.sub(literal, fragment)
 
 
-def html_to_markdown(fragment: str) -> str:
+def html_to_markdown(fragment: str, page: bool = False) -> str:
     """The Markdown a renderer's view of the HTML `fragment` amounts to. Code spans in
-    it (`` `<script>` ``) are Markdown already: they are kept, not read as HTML."""
+    it (`` `<script>` ``) are Markdown already: they are kept, not read as HTML. A whole
+    `page` (a saved web page, a Word document) holds no Markdown: its text is escaped,
+    so that "&lt;div&gt;" stays the text <div>."""
     spans: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
@@ -64,12 +67,15 @@ def html_to_markdown(fragment: str) -> str:
     converter = _Converter(
         heading_style="ATX",
         bullets="-",
-        escape_asterisks=False,
-        escape_underscores=False,
-        escape_misc=False,
+        escape_asterisks=page,
+        escape_underscores=page,
+        escape_misc=page,
         code_language="",
         table_infer_header=True,
     )
-    markdown = str(converter.convert(_CODE_SPAN.sub(hold, fragment))).strip()
+    try:
+        markdown = str(converter.convert(_CODE_SPAN.sub(hold, fragment))).strip()
+    except RecursionError:  # HTML nested hundreds deep: keep its words, not its shape
+        markdown = " ".join(html.unescape(_ANY_TAG.sub(" ", fragment)).split())
     markdown = _BREAKS.sub("\n\n", markdown)  # <br><br>: a new paragraph
     return _HELD.sub(lambda match: spans[int(match.group(1))], markdown)

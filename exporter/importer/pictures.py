@@ -7,61 +7,70 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
 
-from exporter.images import SUPPORTED_SUFFIXES
+from exporter.images import Media, read_picture
 from exporter.model import Deck
 
 _IMAGE = re.compile(
     r"!\[(?P<alt>[^\]\n]*+)\]\((?P<src><[^>\n]*+>|[^)\s]++)(?:\s++\"[^\"\n]*+\")?+\)"
 )
-_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*+:", re.IGNORECASE)
+_WEB = re.compile(r"^https?://", re.IGNORECASE)
 IMAGES_FOLDER = "images"
 
 
 @dataclass
 class Pictures:
-    """The files to copy into the data folder (source → name under `images/`) and a
+    """The files to write into `images/` beside the data file (name → content) and a
     warning for each picture that could not come along."""
 
-    copies: dict[Path, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
-def bring_pictures(deck: Deck, folder: Path) -> tuple[Deck, Pictures]:
-    """`deck` with every picture its Markdown shows made buildable: a file beside the
-    document (in `folder`) is to be copied to `images/`, anything else becomes a link
-    or, when it is no file at all, its description."""
+def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck, Pictures]:
+    """`deck` with every picture its Markdown shows made buildable: a picture file
+    beside the document (in `source_folder`) is to be written into the folder `images`
+    (never over another picture there), one on the web becomes a link, anything else
+    its description."""
     pictures = Pictures()
+    folder = source_folder.resolve()
 
     def fix(text: str) -> str:
-        return _IMAGE.sub(lambda match: _picture(match, folder, pictures), text)
+        return _IMAGE.sub(lambda match: _picture(match, folder, images, pictures), text)
 
     return _map_markdown(deck, fix), pictures
 
 
-def _picture(match: re.Match[str], folder: Path, pictures: Pictures) -> str:
+def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Pictures) -> str:
     alt, target = match["alt"], match["src"].strip("<>")
-    if _REMOTE.match(target):
+    if _WEB.match(target):
         pictures.warnings.append(
             f"picture '{target}' is on the web, and builds read no network: made it a link"
         )
         return f"[{alt or target}]({target})"
-    path = (folder / unquote(target.split("?", 1)[0].split("#", 1)[0])).resolve()
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.is_file():
-        reason = (
-            "is not a PNG, JPEG or GIF file" if path.is_file() else "is not beside the document"
-        )
-        pictures.warnings.append(f"picture '{target}' {reason}: kept its description")
+    found = read_picture(folder, target)
+    if not isinstance(found, Media):
+        pictures.warnings.append(f"picture '{target}' {found}: kept its description")
         return alt
-    if path not in pictures.copies:
-        taken = set(pictures.copies.values())
-        name, number = path.name, 2
-        while name in taken:
-            name = f"{path.stem}-{number}{path.suffix}"
-            number += 1
-        pictures.copies[path] = name
-    return f"![{alt}]({PurePosixPath(IMAGES_FOLDER) / pictures.copies[path]})"
+    name = _name_for(
+        Path(target.split("?", 1)[0].split("#", 1)[0]).name, found.data, images, pictures
+    )
+    return f"![{alt}]({PurePosixPath(IMAGES_FOLDER) / name})"
+
+
+def _name_for(name: str, data: bytes, images: Path, pictures: Pictures) -> str:
+    """`name`, or `name-2`… when another picture already has it, here or in `images`."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, number = name, 2
+    while True:
+        taken = pictures.files.get(candidate)
+        there = images / candidate
+        on_disk = there.read_bytes() if taken is None and there.is_file() else None
+        if taken in (None, data) and on_disk in (None, data):
+            pictures.files[candidate] = data
+            return candidate
+        candidate = f"{stem}-{number}{suffix}"
+        number += 1
 
 
 def _map_markdown(deck: Deck, fix: Callable[[str], str]) -> Deck:

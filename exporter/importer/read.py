@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import ftfy
@@ -23,6 +24,8 @@ _FTFY = ftfy.TextFixerConfig(
 
 
 TABLE_SUFFIXES = (".csv", ".tsv")
+# The controls a data file cannot hold (all but tab and line feed), and DEL and C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
 
@@ -37,7 +40,7 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
         raise ExporterError(f"{path}: cannot read: {error.strerror}") from None
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return _repaired(html_to_markdown(_docx_html(path, data)))
+        return _repaired(html_to_markdown(_docx_html(path, data), page=True))
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -50,12 +53,13 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
         raise ExporterError(f"unknown encoding {encoding!r}") from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if suffix in _HTML_SUFFIXES:
-        return _repaired(html_to_markdown(text))
+        return _repaired(html_to_markdown(text, page=True))
     return _repaired(text)
 
 
 def _repaired(text: str) -> str:
-    return ftfy.fix_text(text, _FTFY).replace(_LOST_CLOSING_QUOTE, "”")
+    text = ftfy.fix_text(text, _FTFY).replace(_LOST_CLOSING_QUOTE, "”")
+    return _CONTROL.sub(" ", text)  # a page break in a pasted text is no part of it
 
 
 def _docx_html(path: Path, data: bytes) -> str:

@@ -23,6 +23,7 @@ _TAG_NAMES = frozenset(
     {"tags", "tag", "category", "categories", "topic", "topics", "keywords", "keyword"}
 )
 _KEY_POINT_NAMES = frozenset({"key-points", "key-point", "keypoints", "points", "talking-points"})
+MAX_CELL = 2**31 - 1
 _NOT_NAME = re.compile(r"[^\w?]+")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 _POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
@@ -96,7 +97,7 @@ def row_of(row: Sequence[str], header: Sequence[str], columns: Columns) -> Row:
         point.strip() for point in _POINT_SEPARATORS.split(cell(row, columns.key_points))
     )
     return Row(
-        cell(row, columns.question),
+        " ".join(cell(row, columns.question).split()),  # a card front is one line
         "\n\n".join(part for part in parts if part),
         cell(row, columns.id),
         tags,
@@ -113,6 +114,7 @@ def cell(row: Sequence[str], index: int | None) -> str:
 
 def read_delimited(text: str, tab: bool) -> list[list[str]]:
     """The rows of a CSV (or, with `tab`, TSV) text; a spreadsheet's `;` is recognised."""
+    csv.field_size_limit(MAX_CELL)  # a long answer is no reason to stop
     if tab:
         delimiter = "\t"
     else:
