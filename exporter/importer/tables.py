@@ -24,6 +24,7 @@ _TAG_NAMES = frozenset(
 )
 _KEY_POINT_NAMES = frozenset({"key-points", "key-point", "keypoints", "points", "talking-points"})
 MAX_CELL = 2**31 - 1
+_UNESCAPE = re.compile(r"\\([\\<|])")
 _NOT_NAME = re.compile(r"[^\w?]+")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 _POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
@@ -97,7 +98,8 @@ def row_of(row: Sequence[str], header: Sequence[str], columns: Columns) -> Row:
         point.strip() for point in _POINT_SEPARATORS.split(cell(row, columns.key_points))
     )
     return Row(
-        " ".join(cell(row, columns.question).split()),  # a card front is one line
+        # A card front is one line of text, not Markdown.
+        _UNESCAPE.sub(r"\1", " ".join(cell(row, columns.question).split())),
         "\n\n".join(part for part in parts if part),
         cell(row, columns.id),
         tags,
@@ -140,4 +142,6 @@ def markdown_table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _cell_markdown(text: str) -> str:
-    return text.replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    # A spreadsheet's "<div>" is text: escaped, so that only the line breaks are HTML.
+    escaped = text.replace("\\", "\\\\").replace("<", "\\<").replace("|", "\\|")
+    return escaped.replace("\r\n", "\n").replace("\n", "<br>")

@@ -1,0 +1,100 @@
+"""`exporter import` on hostile and awkward documents: no traceback, no hang, nothing
+written that the build would refuse, nothing of the document silently lost."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from exporter.cli import main
+from exporter.load import load_deck
+
+
+def _import(runner: CliRunner, source: Path, output: Path) -> tuple[int, str, str]:
+    result = runner.invoke(main, ["import", str(source), "-o", str(output), "--force"])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("tables.html", "<h2>What is X?</h2>" + "<table><tr><td>" * 150 + "a"),
+        ("divs.html", "<h2>What is X?</h2>" + "<div>" * 500 + "<p>ans</p>" + "</div>" * 500),
+        ("details.html", "<details><summary>What is X?</summary>" * 500 + "answer"),
+        ("long.csv", "Question,Answer\nWhat?," + "a" * 200_000 + "\n"),
+        ("nul.md", "# T\n\n## What?\n\nans ![d](x%00.png)\n"),
+        ("long-name.md", "# T\n\n## What?\n\nans ![e](" + "a" * 5000 + ".png)\n"),
+        ("form-feed.md", "# T\n\n## What is a deadlock?\n\nTwo threads\x0cwait.\n"),
+        ("reserved.csv", "Question,Answer,Tags\nWhat?,a,exporter::x\n"),
+        ("colons.md", "# A :: :: B\n\n## What?\n\nans\n"),
+    ],
+)
+def test_hostile_documents_import_or_say_why(
+    runner: CliRunner, tmp_path: Path, name: str, text: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    code, _, stderr = _import(runner, source, tmp_path / "deck.yaml")
+    assert code in (0, 1)
+    assert all(line.startswith(str(source)) for line in stderr.splitlines()), stderr
+    if code == 0:
+        load_deck(tmp_path / "deck.yaml")  # what is written builds
+        assert runner.invoke(main, ["check", str(tmp_path / "deck.yaml")]).exit_code == 0
+
+
+def test_text_about_tags_is_kept_wherever_it_is(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "fe.html"
+    page.write_text(
+        "<h2>What is the difference between &lt;div&gt; and &lt;span&gt;?</h2>"
+        "<p>A &lt;div&gt; is a block.</p>",
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "fe.csv"
+    sheet.write_text("Question,Answer\nWhat is <div>?,<div> is a block; <span> is inline\n")
+    notes = tmp_path / "fe.md"
+    notes.write_text("## What is <div>?\n\nA <div> is a block; <b>bold</b> is bold.\n")
+    for source in (page, sheet, notes):
+        assert _import(runner, source, tmp_path / "deck.yaml")[0] == 0
+        [question] = load_deck(tmp_path / "deck.yaml").questions
+        assert question.question.startswith("What is") and "<div>" in question.question
+        assert "\\" not in question.question, source
+        shown = question.answer.replace("\\<", "<").replace("\\>", ">")  # Markdown escapes
+        assert "<div>" in shown, source
+    assert "**bold**" in question.answer
+
+
+def test_pictures_come_along_only_when_the_build_can_show_them(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    Image.new("RGB", (8, 8), "red").save(first / "diagram.png")
+    Image.new("RGB", (8, 8), "blue").save(second / "diagram.png")
+    (second / "fake.png").write_text("not a picture")
+    outside = tmp_path / "outside.png"
+    Image.new("RGB", (8, 8), "green").save(outside)
+    (first / "a.md").write_text("## What?\n\n![d](diagram.png)\n")
+    (second / "b.md").write_text(
+        "## What?\n\n![d](diagram.png) ![f](fake.png) ![o](../outside.png)\n"
+    )
+    data = tmp_path / "data"
+    assert _import(runner, first / "a.md", data / "a.yaml")[0] == 0
+    code, _, stderr = _import(runner, second / "b.md", data / "b.yaml")
+    assert code == 0
+    assert stderr.splitlines() == [
+        f"{second / 'b.md'}: warning: picture 'fake.png' cannot be read as an image; is the"
+        " file damaged?: kept its description",
+        f"{second / 'b.md'}: warning: picture '../outside.png' is outside the data folder:"
+        " kept its description",
+    ]
+    assert sorted(os.listdir(data / "images")) == ["diagram-2.png", "diagram.png"]
+    assert load_deck(data / "b.yaml").questions[0].answer == "![d](images/diagram-2.png) f o"
+    for deck in ("a.yaml", "b.yaml"):
+        result = runner.invoke(main, ["build", str(data / deck), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 0, result.output
