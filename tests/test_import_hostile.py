@@ -61,7 +61,8 @@ def test_text_about_tags_is_kept_wherever_it_is(runner: CliRunner, tmp_path: Pat
     for source in (page, sheet, notes):
         assert _import(runner, source, tmp_path / "deck.yaml")[0] == 0
         [question] = load_deck(tmp_path / "deck.yaml").questions
-        assert question.question.startswith("What is") and "<div>" in question.question
+        assert question.question.startswith("What is")
+        assert "<div>" in question.question
         assert "\\" not in question.question, source
         shown = question.answer.replace("\\<", "<").replace("\\>", ">")  # Markdown escapes
         assert "<div>" in shown, source
