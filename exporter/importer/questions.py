@@ -11,6 +11,8 @@ _NUMBERED = re.compile(rf"^(?:{_LABEL}\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
+# What a heading ends with when it links back to the top of the page: not the question.
+_BACK_TO_TOP = " \t↑⬆⇧🔝^"
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
@@ -79,7 +81,7 @@ def card_front(text: str) -> str:
         if match:
             text = match["text"]
             break
-    text = _EMPHASIS.sub(r"\2", text.strip()).strip()
+    text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     return unquote(text.strip(" *_")).strip()
 
 
