@@ -99,3 +99,25 @@ def test_pictures_come_along_only_when_the_build_can_show_them(
     for deck in ("a.yaml", "b.yaml"):
         result = runner.invoke(main, ["build", str(data / deck), "--out", str(tmp_path / "out")])
         assert result.exit_code == 0, result.output
+
+
+def test_follow_up_questions_nested_in_details_are_cards_of_their_own(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "java.md"
+    source.write_text(
+        "## Java\n\n<details>\n<summary>JVM이란 무엇인가요?</summary>\n<br/>\n"
+        "JVM은 자바 바이트코드를 실행합니다.\n\n"
+        "<details>\n<summary>꼬리질문: JIT 컴파일러는 언제 쓰이나요?</summary>\n<br/>\n"
+        "자주 실행되는 코드를 기계어로 바꿉니다.\n</details>\n\n"
+        "<details>\n<summary>꼬리질문: GC는 어떻게 동작하나요?</summary>\n<br/>\n"
+        "Mark and Sweep 방식입니다.\n</details>\n</details>\n",
+        encoding="utf-8",
+    )
+    assert _import(runner, source, tmp_path / "deck.yaml")[0] == 0
+    questions = load_deck(tmp_path / "deck.yaml").questions
+    assert [(q.question, q.answer) for q in questions] == [
+        ("JVM이란 무엇인가요?", "JVM은 자바 바이트코드를 실행합니다."),
+        ("꼬리질문: JIT 컴파일러는 언제 쓰이나요?", "자주 실행되는 코드를 기계어로 바꿉니다."),
+        ("꼬리질문: GC는 어떻게 동작하나요?", "Mark and Sweep 방식입니다."),
+    ]

@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -142,7 +142,7 @@ def read_units(text: str) -> list[Unit]:
         elif kind == "html_block":
             if _DETAILS_OPEN.search(token.content):
                 unit, index = _details(tokens, index - 1, lines)
-                units.append(unit)
+                units += _follow_ups(unit, lines)
             elif _WRAPPER.match(token.content) or not _html_text(token.content):
                 units.append(Unit("noise", start, end))  # wrappers, anchors, badges
             else:
@@ -263,6 +263,31 @@ def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple
     # The question is the summary's first line; what follows a <br> starts the answer.
     question = _html_text(_SUMMARY_LINE.split(summary["text"], maxsplit=1)[0]) if summary else ""
     return Unit("details", start, end, text=question), position
+
+
+def _follow_ups(unit: Unit, lines: Sequence[str]) -> list[Unit]:
+    """A `<details>` block, and the `<details>` nested in it, each a question of its own
+    (a follow-up question); the outer one's answer is what comes before the first."""
+    nested: list[tuple[int, int]] = []
+    depth, opened = 0, None
+    for number in range(unit.start, unit.end):
+        opens = len(_DETAILS_OPEN.findall(lines[number]))
+        if depth <= 1 < depth + opens:
+            opened = number  # a second level begins
+        depth += opens - len(_DETAILS_CLOSE.findall(lines[number]))
+        if depth <= 1 and opened is not None:
+            nested.append((opened, number + 1))
+            opened = None
+    if not nested:
+        return [unit]
+    found = [replace(unit, end=nested[0][0])]
+    for start, end in nested:
+        summary = _SUMMARY.search("\n".join(lines[start:end]))
+        question = (
+            _html_text(_SUMMARY_LINE.split(summary["text"], maxsplit=1)[0]) if summary else ""
+        )
+        found.append(Unit("details", start, end, text=question))
+    return found
 
 
 def _html_text(fragment: str) -> str:
