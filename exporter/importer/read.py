@@ -25,6 +25,7 @@ _FTFY = ftfy.TextFixerConfig(
 
 TABLE_SUFFIXES = (".csv", ".tsv")
 # The controls a data file cannot hold (all but tab and line feed), and DEL and C1.
+_SERVER_CODE = re.compile(r"<\?.*?\?>|<%.*?%>", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
@@ -52,8 +53,8 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
     except LookupError:
         raise ExporterError(f"unknown encoding {encoding!r}") from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if suffix in _HTML_SUFFIXES:
-        return _repaired(html_to_markdown(text, page=True))
+    if suffix in _HTML_SUFFIXES:  # a saved page may still hold its server's code
+        return _repaired(html_to_markdown(_SERVER_CODE.sub("", text), page=True))
     return _repaired(text)
 
 
