@@ -121,3 +121,60 @@ def test_follow_up_questions_nested_in_details_are_cards_of_their_own(
         ("꼬리질문: JIT 컴파일러는 언제 쓰이나요?", "자주 실행되는 코드를 기계어로 바꿉니다."),
         ("꼬리질문: GC는 어떻게 동작하나요?", "Mark and Sweep 방식입니다."),
     ]
+
+
+GUIDE = """# Guide
+
+## Behavioral
+
+### 1. Tell me about a conflict.
+
+I listened first.
+
+### 2. Why this team?
+
+Its mission.
+
+**What would you change first?**
+
+The onboarding.
+"""
+
+
+def test_dry_run_tells_what_it_found_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "guide.md"
+    source.write_text(GUIDE, encoding="utf-8")
+    result = runner.invoke(
+        main, ["import", str(source), "-o", str(tmp_path / "d.yaml"), "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"{source}: 2 questions, found as level-3 headings; 1 categories, 0 themes\n"
+        "  line 3: category 'Behavioral'\n"
+        "  line 5: question 'Tell me about a conflict.'  [tags: behavioral]\n"
+        "  line 9: question 'Why this team?'  [tags: behavioral]\n"
+        f"would write {tmp_path / 'd.yaml'}; nothing written (dry run)\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["guide.md"]
+
+
+def test_questions_option_steers_the_choice(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "guide.md"
+    source.write_text(GUIDE, encoding="utf-8")
+    result = runner.invoke(
+        main, ["import", str(source), "-o", str(tmp_path / "d.yaml"), "--questions", "bold"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [(q.question, q.answer) for q in load_deck(tmp_path / "d.yaml").questions] == [
+        ("What would you change first?", "The onboarding.")
+    ]
+    result = runner.invoke(
+        main, ["import", str(source), "-o", str(tmp_path / "e.yaml"), "--questions", "table"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{source}: no questions found as table rows; the document has 1 level-1 headings,"
+        " 1 level-2 headings, 2 level-3 headings, 1 bold paragraphs;"
+        " say where the questions are with --questions"
+        " details|table|labels|headings|list|bold|lines\n",
+    )

@@ -83,7 +83,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     located = source.suffix.lower() not in converted and not mostly_html
     lines = text.split("\n")
     kind, level = choose(units, lines, steer)
-    found = split(units, lines, kind, level, tag_of)
+    found = split(units, lines, kind, level, tag_of, only_kind=steer is not None)
     warnings: list[Problem] = []
 
     def warn(line: int, message: str) -> None:

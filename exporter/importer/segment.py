@@ -68,10 +68,16 @@ class _Reading:
 
 
 def split(
-    units: Sequence[Unit], lines: Sequence[str], kind: str, level: int, slug: Callable[[str], str]
+    units: Sequence[Unit],
+    lines: Sequence[str],
+    kind: str,
+    level: int,
+    slug: Callable[[str], str],
+    only_kind: bool = False,
 ) -> Segmentation:
     """Split the document into questions of `kind` (headings: of `level`); `slug` turns a
-    category's name into a tag."""
+    category's name into a tag. Headings that ask outright are questions too, unless
+    `only_kind` (the user named the kind)."""
     result = Segmentation(kind, level)
     every = members(kind, units, lines, level) if kind else []
     by_unit: dict[int, list[Member]] = {}
@@ -188,6 +194,8 @@ def split(
                 result.title = unit.text
             elif (heading is not None and opens(heading)) or (
                 heading is None
+                and kind != ""
+                and not only_kind
                 and asks_outright(unit.text)
                 and answered(Member(index, unit.start, unit.text), units[index + 1 :], lines)
             ):
