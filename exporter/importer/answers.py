@@ -65,8 +65,8 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         return unquote(mixed_to_markdown(found.row.answer)), points
     if found.own is not None:
         start, end = found.own
-        if found.in_list:  # the item's first line is the question; the rest is indented
-            text = textwrap.dedent("\n".join(lines[start + 1 : end]))
+        if found.in_list:  # the item's lines after the question, indented under it
+            text = textwrap.dedent("\n".join(lines[start:end]))
         else:
             text = "\n".join(lines[start:end])
         pieces.append((start, end, mixed_to_markdown(text) if _HTML_TAG.search(text) else text))

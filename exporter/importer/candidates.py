@@ -49,6 +49,8 @@ class Member:
     answer_from: int | None = None
     details: bool = False
     row: Row | None = None  # a table's row
+    item_end: int | None = None  # a list item's last line (exclusive)
+    last_item: bool = False  # the last item of its list: the blocks after it may answer
 
 
 def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0) -> list[Member]:
@@ -87,7 +89,12 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                     line = unit.start + number  # one line a row, after the delimiter row
                     found.append(Member(index, line, read.question, None, True, read))
         elif kind == "list" and unit.kind in ("ordered_list", "bullet_list"):
-            found += [Member(index, item.start, item.text, item.start) for item in unit.items]
+            found += [
+                Member(
+                    index, item.start, item.text, item.start + 1, item_end=item.end, last_item=last
+                )
+                for item, last in zip(unit.items, _last_flags(unit.items), strict=True)
+            ]
     return found
 
 
@@ -96,7 +103,11 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
     block holds its own)."""
     if member.details:
         return member.row is None or bool(member.row.answer)
-    if member.answer_from is not None and any(
+    if member.item_end is not None:  # a list item: answered inside it, or by what follows
+        inside = any(line.strip() for line in lines[member.line + 1 : member.item_end])
+        if inside or not member.last_item:
+            return inside
+    elif member.answer_from is not None and any(
         line.strip() for line in lines[member.answer_from : member.answer_from + 2]
     ):
         return True
@@ -107,6 +118,10 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
             return bool(_ANSWER_SUMMARY.match(unit.text))
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
+
+
+def _last_flags(items: Sequence[object]) -> list[bool]:
+    return [number == len(items) - 1 for number in range(len(items))]
 
 
 def choose(
