@@ -179,6 +179,8 @@ def _is_noise(children: Sequence[Token], text: str) -> bool:
         return True
     if _only_anchor_links_in(children):  # a table of contents written as paragraphs
         return True
+    if text and not any(character.isalnum() for character in text):
+        return True  # a separator drawn with symbols: ⸻, ~~~, • • •
     sources = [str(child.attrGet("src") or "") for child in children if child.type == "image"]
     if not sources:  # only tags, such as an <a id=…></a> anchor: nothing to read
         return not text.strip()

@@ -31,7 +31,8 @@ _LONE_LABEL = re.compile(
 )
 # The summary of a <details> that only hides the answer to the question above it.
 _ANSWER_SUMMARY = re.compile(
-    rf"^(?:show\s++|see\s++)?+(?:the\s++)?+(?:{ANSWER_WORDS}|solution)\b",
+    rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n"
+    r"|solução|lösung|解答|解析|답안|해설)\b",
     re.IGNORECASE,
 )
 _NOT_QUESTION_LABEL = re.compile(
@@ -142,7 +143,11 @@ def choose(
         score = 0
         for member in found:
             text = card_front(member.text)
-            asks = reads_as_question(text) or (kind == "headings" and is_numbered(member.text))
+            asks = (
+                (member.details and bool(text))  # a summary, a question cell
+                or reads_as_question(text)
+                or (kind == "headings" and is_numbered(member.text))
+            )
             if asks and answered(member, units[member.unit + 1 :], lines):
                 score += 1
         if score and (best is None or score > best[0]):

@@ -13,6 +13,7 @@ _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", r
 ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
 # What a heading ends with when it links back to the top of the page: not the question.
 _BACK_TO_TOP = " \t↑⬆⇧🔝^"
+_SOURCE_MARK = re.compile(r"(?<=[?？.!])\s*+\[[^\[\]]{1,12}\]$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
@@ -56,7 +57,7 @@ _ASKING_PREFIXES = (
 )
 # Polite requests that end a question in Korean, Japanese and Chinese ("…해주세요").
 _ASKING_ENDINGS = (
-    "주세요",
+    "세요",
     "니까",
     "お願いします",
     "하세요",
@@ -82,6 +83,7 @@ def card_front(text: str) -> str:
             text = match["text"]
             break
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
+    text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
     return unquote(text.strip(" *_")).strip()
 
 
