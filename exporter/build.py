@@ -89,12 +89,15 @@ def build(
             gc.freeze()
             check_out_dir(out_dir)
             _check_output_names(decks, out_dir)
-            now, created = clock(), creation_time()
+            created = creation_time()
 
             def waiting(deck_id: str) -> None:
                 tell(f"{deck_id}: waiting for another build of this deck to finish")
 
             with decks_locked([deck.id for deck in decks], waiting):
+                now = clock()  # once the lock is held: waiting must not age the times
+                for warning in _orphaned_states(decks):
+                    tell(warning)
                 files = [state_files(_source(deck), deck.id, out_dir) for deck in decks]
                 planned = [
                     _plan(item, where, now, created, options)
@@ -164,7 +167,7 @@ def _plan(
 ) -> BuildPlan:
     deck = rendered.deck
     notes = note_contents(rendered)
-    previous = files.read_previous(deck.id, (note.guid for note in notes))
+    previous = files.read_previous(deck.id, deck.title, (note.guid for note in notes))
     return plan_build(
         deck_id=deck.id,
         title=deck.title,
@@ -278,6 +281,26 @@ def _moves(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> dict[str, list[
                     f" the old one (which stays in '{origin}', tagged {REMOVED_TAG})"
                 )
     return moves
+
+
+def _orphaned_states(decks: Sequence[Deck]) -> list[str]:
+    """A warning for each state in the decks' folders whose data file is gone: its
+    questions were deleted, or moved into another deck, where Anki sees new cards."""
+    folders = {_source(deck).resolve().parent for deck in decks}
+    warnings = []
+    for folder in sorted(folders):
+        for state in sorted(folder.glob("*.state.json")):
+            stem = state.name.removesuffix(".state.json")
+            if not any((folder / f"{stem}{suffix}").exists() for suffix in _DATA_NAMES):
+                warnings.append(
+                    f"{state}: its data file is gone; the notes it built stay in Anki,"
+                    " untagged (a question moved to another deck is a new card there)."
+                    " Delete the state once you have dealt with them in Anki"
+                )
+    return warnings
+
+
+_DATA_NAMES = (".yaml", ".yml", ".YAML", ".YML")
 
 
 def _keep_cached_states(files: Sequence[StateFiles], plans: Sequence[BuildPlan]) -> None:

@@ -493,3 +493,73 @@ MINIMAL_DECK_WITH_ID = (
     "deck:\n  id: {deck_id}\n  title: Demo\nquestions:\n"
     "  - id: first\n    question: What is first?\n    answer: The first answer.\n"
 )
+
+
+def test_a_new_project_sharing_one_note_takes_only_that_note(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = _deck_file(tmp_path / "a", "prep", {"intro": "Me.", "google": "Search."})
+    second = _deck_file(tmp_path / "b", "prep", {"intro": "Me.", "anthropic": "Safety."})
+    _built(runner, first, tmp_path / "a-out")
+    result = runner.invoke(main, ["build", str(second), "--out", str(tmp_path / "b-out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split(" → ")[0] == "prep: 1 new, 1 unchanged"
+    assert result.stderr == ""  # nothing of the other project announced as removed
+    assert "google" not in (second.parent / "deck.state.json").read_text()
+
+
+def test_a_teammates_edit_reaches_this_machines_anki_even_over_an_older_anki_edit(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = _deck_file(tmp_path / "mine", "team", {"a": "A0.", "b": "B0."})
+    out = tmp_path / "out"
+    now = int(time.time())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: float(now - 100))
+        _built(runner, data, out)
+    imported = import_apkg(out / "team.apkg", tmp_path / "c.anki2")
+    col = imported.collection
+    note = col.get_note(col.find_notes('"Question:B?"')[0])
+    note.fields[1] = "<p>My own words.</p>"
+    col.update_note(note)  # edited here before the teammate's change arrives
+    col.close()
+    # The teammate's machine: another cache, their edit of b, built later; I pull both.
+    theirs = _deck_file(tmp_path / "theirs", "team", {"a": "A0.", "b": "B1 from the team."})
+    shutil.copy(data.with_name("deck.state.json"), theirs.with_name("deck.state.json"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "their-cache"))
+        _built(runner, theirs, tmp_path / "their-out")
+    shutil.copy(theirs, data)
+    shutil.copy(theirs.with_name("deck.state.json"), data.with_name("deck.state.json"))
+    assert _built(runner, data, out) == "team: 1 updated, 1 unchanged"
+    imported = import_apkg(out / "team.apkg", tmp_path / "c.anki2")
+    try:
+        col = imported.collection
+        note = col.get_note(col.find_notes('"Question:B?"')[0])
+        assert note.fields[1] == "<p>B1 from the team.</p>"
+    finally:
+        imported.collection.close()
+
+
+def test_a_damaged_cached_copy_is_passed_over(
+    runner: CliRunner, tmp_path: Path, own_cache: Path
+) -> None:
+    data = _deck_file(tmp_path / "data", "deck", {"a": "One."})
+    _built(runner, data, tmp_path / "out")
+    (own_cache / "exporter" / "states" / "deck.state.json").write_text("{ damaged")
+    assert _built(runner, data, tmp_path / "out") == "deck: 1 unchanged"
+
+
+def test_a_state_whose_data_file_is_gone_is_announced(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    _deck_file(folder, "deck", {"a": "One."})
+    (folder / "deck.yaml").rename(folder / "old.yaml")
+    _built(runner, folder / "old.yaml", tmp_path / "out")
+    (folder / "old.yaml").rename(folder / "deck.yaml")
+    result = runner.invoke(main, ["build", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{folder.resolve()}/old.state.json: its data file is gone; the notes it built stay in"
+        " Anki, untagged (a question moved to another deck is a new card there). Delete the"
+        " state once you have dealt with them in Anki"
+    )

@@ -20,8 +20,8 @@ from exporter.errors import ExporterError
 REMOVED_TAG = "exporter::removed"
 # The last second Word can date a document (9999-12-31); later times are not times.
 MAX_SECONDS = 253_402_300_799
-# How far ahead of the clock a state's times may be before the build warns: a day.
-CLOCK_SLACK = 86_400
+# How far ahead of the clock a state's times may be before the build warns: 5 minutes.
+CLOCK_SLACK = 300
 
 NoteStatus = Literal["new", "updated", "unchanged", "removed"]
 
@@ -146,6 +146,11 @@ def plan_build(
                 # Remembered as dropped, so that an older copy of the state that still
                 # holds the note never brings it back.
                 forgotten[content.guid] = fresh()
+                warnings.append(
+                    f"forgot {content.kind} '{content.item_id}' (tagged {REMOVED_TAG} since"
+                    f" {datetime.fromtimestamp(old.mod, UTC):%Y-%m-%d %H:%M} UTC); delete its note"
+                    " in Anki if the package that tagged it was never imported"
+                )
             else:
                 stamped.append(StampedNote(content, old.mod, "removed"))
             continue

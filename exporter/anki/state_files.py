@@ -76,59 +76,61 @@ class StateFiles:
     cached: Path | None
     legacy: Path | None = None
 
-    def read_previous(self, deck_id: str, guids: Iterable[str]) -> BuildState | None:
-        """What the deck `deck_id`, whose notes now have `guids`, has emitted.
+    def read_previous(self, deck_id: str, title: str, guids: Iterable[str]) -> BuildState | None:
+        """What the deck `deck_id` (titled `title`, whose notes now have `guids`) has
+        emitted.
 
-        The copy beside the data (or an earlier version's) is the deck's history. The
-        cached copy adds, note by note, what this machine emitted later: after a state
-        was checked out from history or the data file renamed. A note only the cache
-        knows is another history under the same deck id (another project's) and is not
-        carried; a copy of another deck id gives only its times and a warning.
+        The cached copy is what this machine gave its Anki: for every note it knows,
+        its version stands, so that a note that differs from it reaches this Anki and
+        one that does not keeps the time this Anki holds. The copy beside the data (or
+        an earlier version's) brings the rest: the deck's history, teammates' builds.
+        A note only the cache knows is carried only when the data has it (another
+        project may share the deck id); a copy of another deck id gives only its
+        times and a warning; a cached copy that cannot be read is passed over.
         """
         beside = read_state(self.beside, deck_id)
-        cached = read_state(self.cached, deck_id) if self.cached else None
+        try:
+            cached = read_state(self.cached, deck_id) if self.cached else None
+        except ExporterError:
+            cached = None  # a second memory: the build goes on without it
         legacy = read_state(self.legacy, deck_id) if self.legacy else None
         copies = [state for state in (beside, cached, legacy) if state is not None]
         floor = max((state.latest() for state in copies), default=0)
         base = beside if beside is not None else legacy
-        other = None  # the history of the deck id the data had before, if it changed
         if base is not None and base.deck_id != deck_id:
-            other, base = base, None
-        current = set(guids)
-        cached_guids = {note.content.guid for note in cached.notes} if cached else set()
-        if base is None and current & cached_guids:
-            base = cached  # a renamed data file, or a state never committed
+            if cached is None:
+                # Another deck's history: warn of the change, carry none of its notes.
+                return replace(base, notes=(), forgotten={}, floor=floor)
+            base = None  # the id came back: this machine remembers the deck
         if base is None:
-            # Nothing of this deck: the times still bound, and a changed id is told.
-            known = other or cached
-            if known is None:
+            if cached is None:
                 return None
-            return BuildState(known.deck_id, known.title, known.created, floor=floor)
-        return replace(_merged(base, cached, current) if cached else base, floor=floor)
+            base = BuildState(deck_id, title, cached.created)
+        merged = _merged(base, cached, set(guids)) if cached is not None else base
+        return replace(merged, floor=floor)
 
 
 def _merged(base: BuildState, cached: BuildState, current: set[str]) -> BuildState:
-    """`base` with what `cached` remembers of the same notes emitted later: a newer
-    emission, a later forgetting, a note of the data `base` does not know yet."""
+    """`base` with this machine's own memory (`cached`) of the notes it gave Anki."""
     forgotten = {**base.forgotten}
     for guid, mod in cached.forgotten.items():
         forgotten[guid] = max(mod, forgotten.get(guid, 0))
-    newer = {note.content.guid: note for note in cached.notes}
-    notes = []
+    for guid in current:
+        forgotten.pop(guid, None)  # back in the data: not forgotten any more
+    own = {note.content.guid: note for note in cached.notes}
+    notes: dict[str, StampedNote] = {}
     for note in base.notes:
-        later = newer.pop(note.content.guid, None)
-        if later is not None and later.mod > note.mod:
-            note = later
-        if forgotten.get(note.content.guid, 0) <= note.mod:
-            notes.append(note)
-    notes += [note for guid, note in newer.items() if guid in current]
-    note_types = {**base.note_types}
-    for type_id, (type_digest, mod) in cached.note_types.items():
-        if mod > note_types.get(type_id, ("", 0))[1]:
-            note_types[type_id] = (type_digest, mod)
-    metadata = max(base.metadata, cached.metadata, key=lambda stamp: stamp[1])
+        chosen = own.get(note.content.guid, note)
+        if note.content.guid not in notes or notes[note.content.guid].mod < chosen.mod:
+            notes[note.content.guid] = chosen
+    for guid, note in own.items():
+        if guid in current and guid not in notes:
+            notes[guid] = note
+    kept = [note for guid, note in notes.items() if forgotten.get(guid, 0) <= note.mod]
+    note_types = {**base.note_types, **cached.note_types}
+    metadata = cached.metadata if cached.metadata[1] else base.metadata
     return replace(
-        base, notes=tuple(notes), note_types=note_types, metadata=metadata, forgotten=forgotten
+        base, notes=tuple(kept), note_types=note_types, metadata=metadata, forgotten=forgotten
     )
 
 
