@@ -197,13 +197,17 @@ def read_state(path: Path, deck_id: str) -> BuildState | None:
         document = msgspec.json.decode(data, type=_StateFile | _OutputFolderState)
     except (msgspec.DecodeError, RecursionError) as error:
         raise _unreadable(path, str(error) or "nested too deeply") from None
+    newest: dict[str, _Note] = {}
+    for note in document.notes:  # a note listed twice (a hand merge): its newest entry
+        if note.guid not in newest or newest[note.guid].mod < note.mod:
+            newest[note.guid] = note
     notes = tuple(
         StampedNote(
             NoteContent(note.guid, note.kind, note.id, tuple(note.fields), tuple(note.tags)),
             note.mod,
             "unchanged",
         )
-        for note in document.notes
+        for note in newest.values()
     )
     return BuildState(
         deck_id=document.deck_id if isinstance(document, _StateFile) else deck_id,
