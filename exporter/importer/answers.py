@@ -47,6 +47,8 @@ _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
+_CLOSING_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*+)\s*+>")
+_LEAD = re.compile(r"^[ \t]*+(?:(?:[-*+]|\d++[.)])[ \t]++)?+(?:>[ \t]*+)*+")
 _SPACING_LINE = re.compile(r"^[ \t]*+(?:<br\s*+/?>[ \t]*+)++$\n?", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"</summary\s*+>", re.IGNORECASE)
@@ -106,8 +108,21 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
     if unit.kind == "paragraph" and unit.markup:
         return html_to_markdown(unclosed_as_text(source))
     if unit.kind in ("bullet_list", "ordered_list", "blockquote"):
-        return _SPACING_LINE.sub("", source)  # `<br>` lines that only space blocks apart
+        # `<br>` lines that only space blocks apart go; formatting tags become Markdown.
+        lines_of = _SPACING_LINE.sub("", source).split("\n")
+        return "\n".join(_formatted_line(line) for line in lines_of)
     return source
+
+
+def _formatted_line(line: str) -> str:
+    """A line of a list with the HTML formatting in it (`<b>`, `<u>`, `<code>`) made
+    Markdown, its marker and indentation kept."""
+    closed = {match.group(1).lower() for match in _CLOSING_TAG.finditer(line)}
+    if not closed:
+        return line
+    lead = _LEAD.match(line)
+    start = lead.end() if lead else 0
+    return line[:start] + html_to_markdown(unclosed_as_text(line[start:]))
 
 
 def _summary_rest(match: re.Match[str]) -> str:
