@@ -121,6 +121,11 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
     return False
 
 
+def is_lone_label(line: str) -> bool:
+    """Tell whether `line` is a "Question:" label with the question on the next line."""
+    return _LONE_LABEL.match(line) is not None
+
+
 def _last_flags(items: Sequence[object]) -> list[bool]:
     return [number == len(items) - 1 for number in range(len(items))]
 

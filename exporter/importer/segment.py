@@ -7,10 +7,10 @@ inside the answers; what stands between is warned of as skipped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from exporter.importer.blocks import Unit
-from exporter.importer.candidates import Member, answered, counts, members
+from exporter.importer.candidates import Member, answered, counts, is_lone_label, members
 from exporter.importer.questions import asks_outright, card_front, is_numbered, reads_as_question
 from exporter.importer.tables import Row
 
@@ -221,6 +221,12 @@ def split(
             continue
         opening = [member for member in by_unit.get(index, []) if opens(member)]
         if kind != "headings" and opening:
+            first = opening[0].line
+            if first > unit.start and is_lone_label(lines[first - 1]):
+                first -= 1  # "Question:" alone, the question on the next line
+            if kind == "labels" and first > unit.start and reading.state == "question":
+                # The paragraph's lines above its first label end the answer before it.
+                reading.content.append(replace(unit, end=first))
             for number, member in enumerate(opening):
                 later = opening[number + 1].line if number + 1 < len(opening) else None
                 end = later if later is not None else _end_of(unit, member)
