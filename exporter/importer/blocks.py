@@ -37,6 +37,11 @@ _BACK_TO_TOP = re.compile(
 _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
 _MARKDOWN_FENCE_INFO = ("markdown", "md", "")
+_COPY_CODE = re.compile(
+    r"^[ \t]*+[\w+#.-]{1,20}+[ \t]*+\n"
+    r"[ \t]*+(?:Copy code|Copy|复制代码|コードをコピーする)[ \t]*+$\n?",
+    re.MULTILINE,
+)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
@@ -76,8 +81,10 @@ class Unit:
 
 def without_hidden(text: str) -> str:
     """`text` without what a reader never sees: YAML front matter, scripts, styles,
-    HTML comments and ad slots. They become blank lines, so every line keeps its number."""
+    HTML comments, ad slots, and the "python / Copy code" buttons a chat window's text
+    brings along. They become blank lines, so every line keeps its number."""
     text = _FRONT_MATTER.sub(_blanked, text)
+    text = _COPY_CODE.sub(_blanked, text)
     return _HIDDEN.sub(_blanked, text)
 
 
