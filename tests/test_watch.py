@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pty
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,8 +45,12 @@ class Lines:
         return self.queue.get(timeout=timeout)
 
 
-def _watch(folder: Path, *arguments: str) -> tuple[subprocess.Popen[str], Lines, Lines]:
-    """`exporter build ARGUMENTS --watch` running in `folder`, and its two streams."""
+@contextlib.contextmanager
+def _watching(
+    folder: Path, *arguments: str
+) -> Iterator[tuple[subprocess.Popen[str], Lines, Lines]]:
+    """`exporter build ARGUMENTS --watch` running in `folder` and its two streams,
+    stopped with Ctrl-C on leaving."""
     process = subprocess.Popen(
         [sys.executable, "-m", "exporter", "build", *arguments, "--watch"],
         cwd=folder,
@@ -55,38 +61,40 @@ def _watch(folder: Path, *arguments: str) -> tuple[subprocess.Popen[str], Lines,
     )
     assert process.stdout is not None
     assert process.stderr is not None
-    return process, Lines(process.stdout), Lines(process.stderr)
-
-
-def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: Path) -> None:
-    data = write_data(tmp_path / "data", MINIMAL_DECK)
-    process, stdout, stderr = _watch(tmp_path, "data", "--out", "out")
+    stdout, stderr = Lines(process.stdout), Lines(process.stderr)
     try:
-        assert stdout.next().startswith("demo: 1 new → out/demo.apkg")
-        assert stderr.next() == "watching data (Ctrl-C to stop)"
-
-        def save_until_built(text: str, out: Lines) -> str:
-            # The watcher starts just after its message: save again until it sees one.
-            for _ in range(WAIT):
-                data.write_text(text, encoding="utf-8")
-                try:
-                    return out.next(timeout=1)
-                except queue.Empty:
-                    continue
-            raise AssertionError("no rebuild")
-
-        edited = MINIMAL_DECK.replace("The *first* answer.", "An edited answer.")
-        assert save_until_built(edited, stdout).startswith("demo: 1 updated → out/demo.apkg")
-        broken = edited.replace("title: Demo Deck", "title: [oops")
-        assert save_until_built(broken, stderr).startswith("data/deck.yaml:")
-        assert process.poll() is None  # still watching
-        fixed = edited.replace("An edited answer.", "Edited again.")
-        assert save_until_built(fixed, stdout).startswith("demo: 1 updated → out/demo.apkg")
+        yield process, stdout, stderr
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=WAIT)
         stdout.close()
         stderr.close()
+
+
+def _save_until_built(path: Path, text: str, out: Lines) -> str:
+    """The first line `out` shows after saving `text` to `path`; the watcher starts
+    just after its message, so this saves again until it sees one."""
+    for _ in range(WAIT):
+        path.write_text(text, encoding="utf-8")
+        try:
+            return out.next(timeout=1)
+        except queue.Empty:
+            continue
+    raise AssertionError("no rebuild after a save")
+
+
+def test_watch_rebuilds_on_save_and_keeps_watching_after_a_data_error(tmp_path: Path) -> None:
+    data = write_data(tmp_path / "data", MINIMAL_DECK)
+    with _watching(tmp_path, "data", "--out", "out") as (process, stdout, stderr):
+        assert stdout.next().startswith("demo: 1 new → out/demo.apkg")
+        assert stderr.next() == "watching data (Ctrl-C to stop)"
+        edited = MINIMAL_DECK.replace("The *first* answer.", "An edited answer.")
+        assert _save_until_built(data, edited, stdout).startswith("demo: 1 updated → out/demo.apkg")
+        broken = edited.replace("title: Demo Deck", "title: [oops")
+        assert _save_until_built(data, broken, stderr).startswith("data/deck.yaml:")
+        assert process.poll() is None  # still watching
+        fixed = edited.replace("An edited answer.", "Edited again.")
+        assert _save_until_built(data, fixed, stdout).startswith("demo: 1 updated → out/demo.apkg")
     assert process.returncode == 0
 
 
@@ -94,27 +102,14 @@ def test_watch_follows_every_path_it_is_given(tmp_path: Path) -> None:
     write_data(tmp_path / "data", MINIMAL_DECK, "a.yaml")
     other = MINIMAL_DECK.replace("id: demo", "id: other")
     write_data(tmp_path / "other", other, "b.yaml")
-    process, stdout, stderr = _watch(tmp_path, "data/a.yaml", "other")
-    try:
+    edited = other.replace("The *first*", "An edited")
+    with _watching(tmp_path, "data/a.yaml", "other") as (process, stdout, stderr):
         assert stdout.next().startswith("demo: 1 new")
         assert stdout.next().startswith("other: 1 new")
         assert stderr.next() == "watching data, other (Ctrl-C to stop)"
-        for _ in range(WAIT):  # the watcher starts just after its message
-            write_data(tmp_path / "other", other.replace("The *first*", "An edited"), "b.yaml")
-            try:
-                line = stdout.next(timeout=1)
-            except queue.Empty:
-                continue
-            assert line.startswith("demo: 1 unchanged")
-            assert stdout.next().startswith("other: 1 updated")
-            break
-        else:
-            raise AssertionError("no rebuild after a save in other/")
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=WAIT)
-        stdout.close()
-        stderr.close()
+        line = _save_until_built(tmp_path / "other" / "b.yaml", edited, stdout)
+        assert line.startswith("demo: 1 unchanged")
+        assert stdout.next().startswith("other: 1 updated")
     assert process.returncode == 0
 
 
