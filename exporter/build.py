@@ -15,7 +15,14 @@ from exporter.anki.notes import note_contents, note_type_digests
 from exporter.anki.package import make_apkg
 from exporter.anki.preview import make_preview
 from exporter.anki.state import MAX_SECONDS, REMOVED_TAG, BuildPlan, NoteStatus, plan_build
-from exporter.anki.state_files import StateFiles, decks_locked, state_files, state_to_json
+from exporter.anki.state_files import (
+    STATE_SUFFIX,
+    StateFiles,
+    decks_locked,
+    state_beside,
+    state_files,
+    state_to_json,
+)
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.load import load_decks
 from exporter.model import Deck
@@ -99,11 +106,7 @@ def build(
                 for warning in _orphaned_states(decks):
                     tell(warning)
                 files = [state_files(_source(deck), deck.id, out_dir) for deck in decks]
-                planned = [
-                    _plan(item, where, now, created, options)
-                    for item, where in zip(rendered, files, strict=True)
-                ]
-                _refuse_kind_changes(decks, planned)
+                planned = _plans(rendered, files, now, created, options)
                 moves = _moves(decks, planned)
                 built = [
                     _write_deck(item, plan, where.beside, out_dir, options, advance, moves)
@@ -124,13 +127,8 @@ def check_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
         rendered = render_decks(decks, lambda step, deck: None)
     _check_output_names(decks, Path("out"))
     now, created = clock(), creation_time()
-    options = BuildOptions()
     files = [state_files(_source(deck), deck.id) for deck in decks]
-    plans = [
-        _plan(item, where, now, created, options)
-        for item, where in zip(rendered, files, strict=True)
-    ]
-    _refuse_kind_changes(decks, plans)
+    _plans(rendered, files, now, created, BuildOptions())
     return decks
 
 
@@ -160,6 +158,22 @@ def render_decks(decks: Iterable[Deck], advance: Callable[[str, Deck], None]) ->
     if problems:
         raise DataError(problems)
     return rendered
+
+
+def _plans(
+    rendered: Sequence[RenderedDeck],
+    files: Sequence[StateFiles],
+    now: int,
+    created: int,
+    options: BuildOptions,
+) -> list[BuildPlan]:
+    """What each deck's build changes since its state; refuse a note that changed kind."""
+    plans = [
+        _plan(item, where, now, created, options)
+        for item, where in zip(rendered, files, strict=True)
+    ]
+    _refuse_kind_changes([item.deck for item in rendered], plans)
+    return plans
 
 
 def _plan(
@@ -225,7 +239,7 @@ def _check_output_names(decks: Sequence[Deck], out_dir: Path) -> None:
     options = BuildOptions()
     for deck in decks:
         names = [out_dir / name for _, name, _ in _documents(deck, options)]
-        state = state_files(_source(deck), deck.id).beside
+        state = state_beside(_source(deck))
         for path in [out_dir / f"{deck.id}.apkg", *names, state]:
             first = writers.setdefault(path.resolve(), (deck, path))[0]
             if first is not deck:
@@ -285,22 +299,20 @@ def _moves(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> dict[str, list[
 
 def _orphaned_states(decks: Sequence[Deck]) -> list[str]:
     """A warning for each state in the decks' folders whose data file is gone: its
-    questions were deleted, or moved into another deck, where Anki sees new cards."""
-    folders = {_source(deck).resolve().parent for deck in decks}
+    questions were deleted, or moved into another deck, where Anki sees new cards. Any
+    file of the state's name is its data file: one named on the command line may have
+    any suffix."""
     warnings = []
-    for folder in sorted(folders):
-        for state in sorted(folder.glob("*.state.json")):
-            stem = state.name.removesuffix(".state.json")
-            if not any((folder / f"{stem}{suffix}").exists() for suffix in _DATA_NAMES):
+    for folder in sorted({state_beside(_source(deck)).parent for deck in decks}):
+        names = {path.stem for path in folder.iterdir() if not path.name.endswith(STATE_SUFFIX)}
+        for state in sorted(folder.glob(f"*{STATE_SUFFIX}")):
+            if state.name.removesuffix(STATE_SUFFIX) not in names:
                 warnings.append(
                     f"{state}: its data file is gone; the notes it built stay in Anki,"
                     " untagged (a question moved to another deck is a new card there)."
                     " Delete the state once you have dealt with them in Anki"
                 )
     return warnings
-
-
-_DATA_NAMES = (".yaml", ".yml", ".YAML", ".YML")
 
 
 def _keep_cached_states(files: Sequence[StateFiles], plans: Sequence[BuildPlan]) -> None:

@@ -563,3 +563,20 @@ def test_a_state_whose_data_file_is_gone_is_announced(runner: CliRunner, tmp_pat
         " Anki, untagged (a question moved to another deck is a new card there). Delete the"
         " state once you have dealt with them in Anki"
     )
+
+
+def test_a_data_file_of_any_name_or_spelling_keeps_its_state_unannounced(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    _deck_file(folder, "deck", {"a": "One."}).rename(folder / "notes.txt")
+    _deck_file(folder, "other", {"b": "Two."}).rename(folder / "other.Yaml")
+    out = tmp_path / "out"
+    for paths in ([folder / "notes.txt"], [folder / "other.Yaml"], [folder / "notes.txt"]):
+        result = runner.invoke(main, ["build", *map(str, paths), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+    assert sorted(path.name for path in folder.glob("*.state.json")) == [
+        "notes.state.json",
+        "other.state.json",
+    ]

@@ -24,6 +24,7 @@ from exporter.anki.state import MAX_SECONDS, BuildState, StampedNote
 from exporter.errors import ExporterError
 from exporter.files import read_regular_file
 
+STATE_SUFFIX = ".state.json"
 # Seconds a build waits for another build of the same deck; the largest decks take 30.
 LOCK_WAIT = 300.0
 
@@ -134,13 +135,18 @@ def _merged(base: BuildState, cached: BuildState, current: set[str]) -> BuildSta
     )
 
 
+def state_beside(data_file: Path) -> Path:
+    """Where the state of the deck read from `data_file` is kept beside it."""
+    real = data_file.resolve()
+    return real.with_name(real.stem + STATE_SUFFIX)
+
+
 def state_files(data_file: Path, deck_id: str, out_dir: Path | None = None) -> StateFiles:
     """Where the state of the deck `deck_id`, read from `data_file`, is kept."""
-    real = data_file.resolve()
-    beside = real.with_name(f"{real.stem}.state.json")
+    beside = state_beside(data_file)
     folder = _cache_folder("states")
-    cached = folder / f"{deck_id}.state.json" if folder else None
-    legacy = out_dir / f"{deck_id}.state.json" if out_dir else None
+    cached = folder / (deck_id + STATE_SUFFIX) if folder else None
+    legacy = out_dir / (deck_id + STATE_SUFFIX) if out_dir else None
     if legacy is not None and not _earlier_versions(legacy, deck_id):
         legacy = None  # outputs built beside the data: that is some deck's current state
     return StateFiles(beside, cached, legacy)
