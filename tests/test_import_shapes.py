@@ -54,6 +54,7 @@ class Expected:
 
 
 BEFORE_FIRST = "skipped the text before the first question"
+CHAT_REMARK = "skipped a chat assistant's remark"
 
 DOCUMENTS: dict[str, Expected] = {
     # 1. <details><summary>…</summary><br><b> answer </b></details>, devops-exercises style.
@@ -386,7 +387,7 @@ DOCUMENTS: dict[str, Expected] = {
                 patterns=(r"\A[^\n]*warehouse\.(?:  |\\)?\nELT loads[^\n]*\Z",),
             ),
         ),
-        warnings=(("Sure! Here are", BEFORE_FIRST),),
+        warnings=(("Sure! Here are", CHAT_REMARK),),
         forbidden=("Q:", "A:", "Question:", "Answer:", "Sure!", "practise with"),
     ),
     # 7. Questions as list items: "1. ### Question" and "1. Question?".
@@ -683,7 +684,7 @@ DOCUMENTS: dict[str, Expected] = {
             ("Ownership", "Follow the work into production."),
             ("Clarity", "Say the trade-off out loud."),
         ),
-        warnings=(("Absolutely!", BEFORE_FIRST),),
+        warnings=(("Absolutely!", CHAT_REMARK),),
         forbidden=("Answer:", "Key Points", "“", "”", "🔹", "🎯", "Absolutely", "---"),
     ),
     # A Word file: "Heading 2" categories, bold questions, paragraphs, a list and a table.

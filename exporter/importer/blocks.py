@@ -42,6 +42,16 @@ _COPY_CODE = re.compile(
     r"[ \t]*+(?:Copy code|Copy|复制代码|コードをコピーする)[ \t]*+$\n?",
     re.MULTILINE,
 )
+# What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
+# …:", "These are just a few examples…", "I hope this helps!".
+_CHAT_REMARK = re.compile(
+    r"^(?:(?:sure|certainly|of\s++course|absolutely|great\s++question)\b[!,.]"
+    r"|here\s++(?:are|is)\s++(?:\S++\s++){0,8}?(?:questions|answers)\b.*:$"
+    r"|th[eo]se\s++(?:are|were)\s++(?:just\s++|only\s++)?(?:some|a\s++few)\b"
+    r"|(?:i\s++)?hope\s++(?:this|these|that)\s++help"
+    r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",
+    re.IGNORECASE | re.DOTALL,
+)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
@@ -65,7 +75,8 @@ class Item:
 @dataclass(frozen=True)
 class Unit:
     """A top-level block: its `kind` (heading, paragraph, bullet_list, ordered_list,
-    table, fence, code_block, html, details, hr, blockquote, noise), its source lines
+    table, fence, code_block, html, details, hr, blockquote, noise, remark: a chat
+    assistant's words around a guide), its source lines
     [start, end), and what the importer reads from it."""
 
     kind: str
@@ -164,6 +175,8 @@ def _paragraph(inline: Token, start: int, end: int) -> Unit:
     text = plain(inline)
     if _is_noise(children, text):
         return Unit("noise", start, end)
+    if _CHAT_REMARK.match(text) and not has_markup(children):
+        return Unit("remark", start, end, text=text)
     visible = [
         child
         for child in children

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from exporter.importer.blocks import Unit
+from exporter.importer.blocks import Item, Unit
 from exporter.importer.questions import (
     ANSWER_WORDS,
     asks_outright,
@@ -22,7 +22,8 @@ KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
     r"(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
-    r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
+    r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__)"
+    r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
 )
 _LONE_LABEL = re.compile(
@@ -36,7 +37,7 @@ _ANSWER_SUMMARY = re.compile(
     re.IGNORECASE,
 )
 _NOT_QUESTION_LABEL = re.compile(
-    r"^(?:answer|key\s++points?|a|note|tips?|example)\b", re.IGNORECASE
+    r"^(?:answer|key\s++points?|a|note|tips?|example)(?:\*\*|__)?+\s*+[:.]", re.IGNORECASE
 )
 
 
@@ -77,7 +78,10 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             for number in range(unit.start, unit.end):
                 match = _LABEL.match(lines[number])
                 if match and not _NOT_QUESTION_LABEL.match(match["text"]):
-                    found.append(Member(index, number, match["text"], number + 1))
+                    text = match["text"]
+                    if match["open"]:  # "**1) FizzBuzz.** Print…": the bold ends in the text
+                        text = text.replace(match["open"], "", 1)
+                    found.append(Member(index, number, text, number + 1))
                 elif _LONE_LABEL.match(lines[number]) and number + 1 < unit.end:
                     # "Question:" alone on its line: the question is the next line.
                     asked = lines[number + 1].strip()
@@ -94,7 +98,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 Member(
                     index, item.start, item.text, item.start + 1, item_end=item.end, last_item=last
                 )
-                for item, last in zip(unit.items, _last_flags(unit.items), strict=True)
+                for item, last in zip(unit.items, _last_flags(unit.items, lines), strict=True)
             ]
     return found
 
@@ -113,7 +117,7 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
     ):
         return True
     for unit in following:
-        if unit.kind in ("noise", "hr"):
+        if unit.kind in ("noise", "hr", "remark"):
             continue
         if unit.kind == "details":
             return bool(_ANSWER_SUMMARY.match(unit.text))
@@ -126,8 +130,12 @@ def is_lone_label(line: str) -> bool:
     return _LONE_LABEL.match(line) is not None
 
 
-def _last_flags(items: Sequence[object]) -> list[bool]:
-    return [number == len(items) - 1 for number in range(len(items))]
+def _last_flags(items: Sequence[Item], lines: Sequence[str]) -> list[bool]:
+    """Which item may be answered by the blocks after its list: the last, unless other
+    items are bare questions too (the text after a list of them is about them all)."""
+    bare = [not any(line.strip() for line in lines[item.start + 1 : item.end]) for item in items]
+    alone = len(items) == 1 or not all(bare)
+    return [alone and number == len(items) - 1 for number in range(len(items))]
 
 
 def choose(
@@ -150,6 +158,9 @@ def choose(
             text = card_front(member.text)
             asks = (
                 (member.details and bool(text))  # a summary, a question cell
+                or (
+                    kind == "labels" and bool(text)
+                )  # "Q:", "**3)**": a question whatever its words
                 or reads_as_question(text)
                 or (kind == "headings" and is_numbered(member.text))
             )

@@ -30,6 +30,10 @@ class _Converter(MarkdownConverter):
         body = "\n\n".join([*lines[1:], text.strip()])
         return f"\n\n{opening}\n\n{body}\n\n</details>\n\n"
 
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        el.attrs.pop("title", None)  # a tooltip: not what a reader sees on the page
+        return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
+
     def convert_summary(self, el: Any, text: str, parent_tags: set[str]) -> str:
         return ""  # written by convert_details
 

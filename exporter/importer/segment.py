@@ -174,6 +174,9 @@ def split(
         )
 
     for index, unit in enumerate(units):
+        if unit.kind == "remark":
+            result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
+            continue
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
         if deeper and deeper_question(unit):
             open_question(Member(index, unit.start, unit.text), None)
@@ -229,7 +232,7 @@ def split(
                 reading.content.append(replace(unit, end=first))
             for number, member in enumerate(opening):
                 later = opening[number + 1].line if number + 1 < len(opening) else None
-                end = later if later is not None else _end_of(unit, member)
+                end = _end_of(unit, member) if kind == "list" or later is None else later
                 own = (member.answer_from, end) if member.answer_from is not None else None
                 open_question(member, own)
             if unit.kind == "details":  # the answer is inside the question's own block
