@@ -687,6 +687,154 @@ DOCUMENTS: dict[str, Expected] = {
         warnings=(("Absolutely!", CHAT_REMARK),),
         forbidden=("Answer:", "Key Points", "“", "”", "🔹", "🎯", "Absolutely", "---"),
     ),
+    # Exercise prompts numbered in bold ("**1)** The number of…"), statements, not questions.
+    "15-exercise-prompts.md": Expected(
+        title="Data science take-home questions",
+        cards=(
+            Card(
+                "The number of open orders.",
+                "```sql\nSELECT count(*) FROM Orders WHERE status = 'open';\n```",
+                tags=("sql",),
+            ),
+            Card(
+                "The customers with more than three orders. A customer counts once.",
+                "```sql\nSELECT customer_id FROM Orders GROUP BY customer_id HAVING count(*) > 3;"
+                "\n```",
+                tags=("sql",),
+            ),
+            Card(
+                "Reverse. Reverse a string without slicing.",
+                '```python\ndef reverse(text):\n    return "".join(reversed(text))\n```',
+                tags=("coding",),
+            ),
+            Card(
+                "Mean. Compute the mean of a list of numbers.",
+                "```python\ndef mean(numbers):\n    return sum(numbers) / len(numbers)\n```",
+                tags=("coding",),
+            ),
+        ),
+        warnings=(
+            ("Given a table", "skipped the text under 'SQL'"),
+            (
+                "**3) Median**",
+                "question 'Median. Compute the median of a list of numbers.' has no answer;"
+                " left out",
+            ),
+        ),
+        forbidden=("**", "<br", "TODO"),
+    ),
+    # A chat answer: numbered questions, the answer on the next line, the assistant's
+    # words before and after.
+    "16-chat-numbered.txt": Expected(
+        cards=(
+            Card(
+                "What is an SLO?",
+                "A target for a service level indicator over a window, such as 99.9% of"
+                " requests served in under 300 ms over 28 days.",
+            ),
+            Card(
+                "What is an error budget?",
+                "The amount of unreliability the SLO allows. When it is spent, the team slows"
+                " releases and works on reliability.",
+            ),
+            Card(
+                "How do you write a good postmortem?",
+                "Describe the impact, the timeline and the causes without blame, then list"
+                " actions with owners.",
+            ),
+        ),
+        warnings=(("Sure! Here are", CHAT_REMARK), ("These are just", CHAT_REMARK)),
+        forbidden=("Sure!", "These are just", "good luck", "1.", "2.", "3."),
+    ),
+    # Sections titled by an emoji line after a rule, "Q1." restarting in each, "⸻" rules.
+    "17-emoji-sections.md": Expected(
+        cards=(
+            Card(
+                "what’s the difference between an image and a container?",
+                starts="- \tanswer: image = blueprint (read-only layers).",
+                holds=("why: shows you know the lifecycle.",),
+                tags=("docker-container-basics",),
+            ),
+            Card(
+                "how do volumes differ from bind mounts?",
+                starts="- \tanswer: volumes are managed by docker",
+                holds=("how: volumes for databases, bind mounts for local development.",),
+                tags=("docker-container-basics",),
+            ),
+            Card(
+                "what are configmaps vs secrets?",
+                "- \tanswer: configmaps hold plain settings; secrets hold tokens and passwords.",
+                tags=("kubernetes-k8s",),
+            ),
+        ),
+        warnings=(("✅ must-know", "skipped the section 'must-know for interviews'"),),
+        forbidden=("🔹", "✅", "⸻", "must-know", "Q1", "Q2"),
+    ),
+    # "* question" with "** answer" lines under it, as wiki and Jira notes nest bullets.
+    "18-wiki-bullets.md": Expected(
+        title="SRE interview: networking",
+        cards=(
+            Card("How many usable addresses in a /29", "- 6", tags=("ip-addressing",)),
+            Card(
+                "What is RFC 1918",
+                "- Private address space\n- 10/8, 172.16/12 and 192.168/16",
+                tags=("ip-addressing",),
+            ),
+            Card(
+                "What are the common load-balancing methods?",
+                "- Round robin\n- Least connections",
+                tags=("load-balancing",),
+            ),
+        ),
+        warnings=(
+            ("1. What is anycast?", "question 'What is anycast?' has no answer; left out"),
+            ("2. What is ECMP?", "question 'What is ECMP?' has no answer; left out"),
+            ("## References", "skipped the section 'References'"),
+        ),
+        forbidden=("**", "example.org"),
+    ),
+    # A blog post: front matter, plain-paragraph questions (some imperatives with bold
+    # words), one-bullet answers, an answer still to be written.
+    "19-imperative-paragraphs.md": Expected(
+        title="Statistics",
+        cards=(
+            Card(
+                "Explain the significance of the p-value in hypothesis testing.",
+                "- The probability of results at least as extreme as those observed, if the"
+                " null hypothesis holds.",
+            ),
+            Card(
+                "How would you use linear regression to forecast demand?",
+                "- Fit demand against price and season, check the residuals, then predict from"
+                " the fitted line.",
+            ),
+            Card(
+                "Describe a situation where the median is better than the mean.",
+                "- Skewed data such as incomes: a few very large values pull the mean up.",
+            ),
+        ),
+        warnings=(
+            (
+                "What is a confidence interval?",
+                "question 'What is a confidence interval?' has no answer; left out",
+            ),
+        ),
+        forbidden=("layout:", "TBD", "Statistics interview prep"),
+    ),
+    # A saved help page: its buttons and link tooltips are no part of what it says.
+    "20-faq-buttons.html": Expected(
+        title="Frequently asked questions",
+        cards=(
+            Card(
+                "How do I reset my password?",
+                "Use the [reset page](https://example.org/reset) and follow the link in the"
+                " e-mail.",
+            ),
+            Card("Can I change my username?", "Yes, once a month, from the account settings."),
+        ),
+        warnings=None,
+        forbidden=("Home", "Print this page", "Reset your password now", "btn", "index.php"),
+    ),
     # A Word file: "Heading 2" categories, bold questions, paragraphs, a list and a table.
     WORD: Expected(
         title="Product Manager Interview Questions",

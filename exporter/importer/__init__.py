@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
-from exporter.importer.answers import answer_and_key_points, themes_of
+from exporter.importer.answers import answer_and_key_points, is_placeholder, themes_of
 from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
 from exporter.importer.candidates import KINDS, choose
 from exporter.importer.markup import html_to_markdown
@@ -95,7 +95,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     questions = []
     for question in found.questions:
         answer, key_points = answer_and_key_points(question, lines)
-        if answer:
+        if answer and not is_placeholder(answer):
             row = question.row
             tags = tuple(dict.fromkeys((*question.tags, *(row.tags if row else ()))))
             reserved = [tag for tag in tags if tag.lower().startswith(RESERVED_TAG_PREFIX)]

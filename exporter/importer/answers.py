@@ -42,6 +42,15 @@ _THEME_ITEM = re.compile(
     r"|^(?:\*\*|__)(?P<title2>.+?):(?:\*\*|__)\s*+(?P<summary2>.+)$",
     re.DOTALL,
 )
+# What an author writes where the answer is still to come.
+_PLACEHOLDER = re.compile(
+    r"^(?:[-+*>][ \t]++)?+[\s*_`(\[]*+(?:todo|tbd|tba|wip|coming\s++soon|to\s++do|\.\.\.|…"
+    rf"|{ANSWER_WORDS}|(?:your\s++)?answer\s++(?:here|goes\s++here)|待补充|待完善|暂无|未完成)[\s*_`)\].:!]*+$",
+    re.IGNORECASE,
+)
+# "** detail" under "* item": a nested bullet as Jira and wiki notes write it; never
+# emphasis, which cannot open before a space.
+_JIRA_BULLET = re.compile(r"^(?P<indent>[ \t]*+)\*\*(?=[ \t]++\S)(?!.*\*\*)[ \t]++", re.MULTILINE)
 _LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
 _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
@@ -68,7 +77,7 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
     if found.own is not None:
         start, end = found.own
         if found.in_list:  # the item's lines after the question, indented under it
-            text = textwrap.dedent("\n".join(lines[start:end]))
+            text = _JIRA_BULLET.sub(r"\g<indent>- ", textwrap.dedent("\n".join(lines[start:end])))
         else:
             text = "\n".join(lines[start:end])
         pieces.append((start, end, mixed_to_markdown(text) if _HTML_TAG.search(text) else text))
@@ -97,6 +106,11 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     return unquote(answer.strip()), tuple(key_points)
+
+
+def is_placeholder(answer: str) -> bool:
+    """Tell whether `answer` only holds the place of one: "TODO", "Answer", "TBD"."""
+    return _PLACEHOLDER.match(answer) is not None
 
 
 def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:

@@ -74,9 +74,9 @@ class Item:
 
 @dataclass(frozen=True)
 class Unit:
-    """A top-level block: its `kind` (heading, paragraph, bullet_list, ordered_list,
-    table, fence, code_block, html, details, hr, blockquote, noise, remark: a chat
-    assistant's words around a guide), its source lines
+    """A top-level block: its `kind` (heading (level 0: a chat window's title),
+    paragraph, bullet_list, ordered_list, table, fence, code_block, html, details, hr,
+    blockquote, noise, remark: a chat assistant's words around a guide), its source lines
     [start, end), and what the importer reads from it."""
 
     kind: str
@@ -167,7 +167,29 @@ def read_units(text: str) -> list[Unit]:
                 units.append(Unit("html", start, end, text=_html_text(token.content)))
         else:
             units.append(Unit(kind, start, end))
-    return units
+    return _emoji_titles(units, lines)
+
+
+def _emoji_titles(units: list[Unit], lines: Sequence[str]) -> list[Unit]:
+    """`units` with each short line that an emoji opens ("🔹 docker basics"), first in
+    the document or after a rule, made a heading above all others: a chat window's
+    section title."""
+    titled = []
+    for index, unit in enumerate(units):
+        previous = units[index - 1].kind if index else "hr"
+        first = lines[unit.start].strip()
+        if (
+            unit.kind == "paragraph"
+            and previous in ("hr", "noise")
+            and unit.end - unit.start == 1
+            and first
+            and unicodedata.category(first[0]) == "So"
+            and len(unit.text) <= 60
+            and not unit.text.endswith((".", "?", "？", "!", ":"))
+        ):
+            unit = replace(unit, kind="heading", level=0)
+        titled.append(unit)
+    return titled
 
 
 def _paragraph(inline: Token, start: int, end: int) -> Unit:

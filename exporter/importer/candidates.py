@@ -12,6 +12,7 @@ from exporter.importer.questions import (
     ANSWER_WORDS,
     asks_outright,
     card_front,
+    commands,
     is_numbered,
     reads_as_question,
 )
@@ -72,7 +73,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             found.append(Member(index, line, unit.text, details=True))
         elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
             first = lines[unit.start].strip()
-            if len(first) < 300 and asks_outright(first):
+            if len(first) < 300 and (asks_outright(first) or commands(first)):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
@@ -121,6 +122,10 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
             continue
         if unit.kind == "details":
             return bool(_ANSWER_SUMMARY.match(unit.text))
+        if unit.kind in ("paragraph", "html"):  # another question is no answer
+            return not asks_outright(unit.text)
+        if unit.kind in ("bullet_list", "ordered_list"):
+            return not all(asks_outright(item.text) for item in unit.items)
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
 
@@ -147,7 +152,9 @@ def choose(
     for kind in KINDS:
         if steer and kind != steer:
             continue
-        levels = sorted({unit.level for unit in units if unit.kind == "heading"}, reverse=True)
+        levels = sorted(
+            {unit.level for unit in units if unit.kind == "heading" and unit.level}, reverse=True
+        )
         for level in levels if kind == "headings" else [0]:
             candidates.append((kind, level))
     best: tuple[int, int, str, int] | None = None
@@ -175,7 +182,7 @@ def choose(
 
 def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     """How many blocks of each kind that can hold questions the document has."""
-    levels = sorted({unit.level for unit in units if unit.kind == "heading"})
+    levels = sorted({unit.level for unit in units if unit.kind == "heading" and unit.level})
     counts = {
         f"level-{level} headings": sum(
             1 for unit in units if unit.kind == "heading" and unit.level == level

@@ -14,6 +14,7 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
 # Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
 _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
 _ANY_TAG = re.compile(r"<[^<>]*+>")
+_BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
 
 
@@ -31,6 +32,8 @@ class _Converter(MarkdownConverter):
         return f"\n\n{opening}\n\n{body}\n\n</details>\n\n"
 
     def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if _BUTTON.search(" ".join(el.get("class") or ()) + " " + str(el.get("role") or "")):
+            return ""  # a page's "Home" or "Next" button: a control, not content
         el.attrs.pop("title", None)  # a tooltip: not what a reader sees on the page
         return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
 
@@ -41,6 +44,7 @@ class _Converter(MarkdownConverter):
         return ""  # a page's navigation, header, footer and asides are not its content
 
     convert_nav = convert_footer = convert_header = convert_aside = convert_title = _left_out
+    convert_button = _left_out
 
 
 def unclosed_as_text(fragment: str) -> str:

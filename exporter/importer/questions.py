@@ -7,7 +7,10 @@ import re
 
 # A numbered or labelled question: "1. …", "Q1. …", "Q: …", "Question 3 — …".
 _LABEL = r"(?:Q(?:uestion)?+|P(?:regunta|ergunta)?+)"
-_NUMBERED = re.compile(rf"^(?:{_LABEL}\s*+)?\d++\s*+[.):\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+# "1.2 Scope" numbers a section of an outline, not a question.
+_NUMBERED = re.compile(
+    rf"^(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—]|\.(?!\d))\s*+(?P<text>.+)$", re.IGNORECASE
+)
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
@@ -70,6 +73,14 @@ _ASKING_ENDINGS = (
     "吗",
     "呢",
 )
+# The imperatives that open a question and never a sentence of an answer.
+_COMMANDS = frozenset(
+    """
+    explain describe tell walk define compare contrast discuss outline estimate
+    explica explique explicar describa descreva defina menciona erkläre erklären
+    beschreibe expliquez décrivez expliquer décrire объясните опишите расскажите
+    """.split()
+)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -104,6 +115,12 @@ def reads_as_question(text: str) -> bool:
         return True
     words = _WORD.findall(text.lower())
     return bool(words) and words[0] in _ASKING_WORDS
+
+
+def commands(text: str) -> bool:
+    """Tell whether `text` opens with an imperative that asks ("Explain…", "Describe…")."""
+    words = _WORD.findall(card_front(text).lower())
+    return bool(words) and words[0] in _COMMANDS
 
 
 def asks_outright(text: str) -> bool:

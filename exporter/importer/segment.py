@@ -114,7 +114,11 @@ def split(
             return False
         if kind != "bold" and is_numbered(member.text):
             return True
-        return mostly_questions and answered(member, units[member.unit + 1 :], lines)
+        return (
+            mostly_questions
+            and _reads_as_sentence(text)
+            and answered(member, units[member.unit + 1 :], lines)
+        )
 
     def close(by_question: bool, by_level: int = 0) -> None:
         """End what is being read: by a question, or by a heading of `by_level` (0: the
@@ -259,6 +263,12 @@ def _sections(units: Sequence[Unit], every: Sequence[Member], level: int) -> dic
         for member in by_unit.get(index, []):
             sections[id(member)] = current
     return sections
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Tell whether `text` is long enough to ask something: a name of one or two words
+    ("Resources", "其他答案") names a section."""
+    return len(text.split()) >= 3 or (len(text) >= 8 and not text.isascii())
 
 
 def _end_of(unit: Unit, member: Member) -> int:
