@@ -14,7 +14,14 @@ from pathlib import Path
 from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.importer.answers import answer_and_key_points, is_placeholder, themes_of
-from exporter.importer.blocks import Unit, read_units, unwrap_fence, without_hidden
+from exporter.importer.blocks import (
+    Unit,
+    named_alerts,
+    read_units,
+    spaced_headings,
+    unwrap_fence,
+    without_hidden,
+)
 from exporter.importer.candidates import KINDS, choose
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
@@ -71,7 +78,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
                 f" (it has {header}); call them Question and Answer"
             )
         text = markdown_table(rows)
-    text = unwrap_fence(without_hidden(text))
+    text = named_alerts(spaced_headings(unwrap_fence(without_hidden(text))))
     units = read_units(text)
     mostly_html = _mostly_html(units, text)
     if mostly_html:  # a page written in HTML: read what it shows, as Markdown
@@ -254,6 +261,7 @@ _KIND_NAMES = {
     "labels": "'Q:' labels",
     "list": "list items",
     "bold": "bold paragraphs",
+    "quotes": "block quotes",
     "lines": "paragraphs that ask",
 }
 

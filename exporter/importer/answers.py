@@ -51,6 +51,9 @@ _PLACEHOLDER = re.compile(
 # "** detail" under "* item": a nested bullet as Jira and wiki notes write it; never
 # emphasis, which cannot open before a space.
 _JIRA_BULLET = re.compile(r"^(?P<indent>[ \t]*+)\*\*(?=[ \t]++\S)(?!.*\*\*)[ \t]++", re.MULTILINE)
+_ONLY_CODE = re.compile(
+    r"\A(?P<fence>`{3,}+|~{3,}+)[^\n]*+\n(?:(?!(?P=fence)).*\n)*?(?P=fence)[`~]*+\Z"
+)
 _LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
 _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
@@ -105,6 +108,8 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
     answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
+    if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
+        return "", tuple(key_points)  # "Explain these selectors:" and the code it shows
     return unquote(answer.strip()), tuple(key_points)
 
 

@@ -52,6 +52,11 @@ _CHAT_REMARK = re.compile(
     r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",
     re.IGNORECASE | re.DOTALL,
 )
+_UNSPACED_HEADING = re.compile(r"^(?P<marks> {0,3}#{2,6})(?=[^#\s])")
+_ALERT = re.compile(
+    r"^(?P<quote>[ \t]*+>[ \t]*+)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
@@ -136,6 +141,23 @@ def _closing_fence(lines: Sequence[str], start: int, marks: str) -> int | None:
     return None
 
 
+def spaced_headings(text: str) -> str:
+    """`text` with the headings written without a space ("####Preguntas:"), which
+    GitHub once showed as headings and CommonMark shows as text, made headings."""
+    lines = text.split("\n")
+    for token in _PARSER.parse(text):
+        if token.type == "paragraph_open" and token.map is not None:
+            for number in range(*token.map):
+                lines[number] = _UNSPACED_HEADING.sub(r"\g<marks> ", lines[number], count=1)
+    return "\n".join(lines)
+
+
+def named_alerts(text: str) -> str:
+    """`text` with GitHub's alert marks ("> [!IMPORTANT]") written as the bold word a
+    reader sees on GitHub ("> **Important**")."""
+    return _ALERT.sub(lambda match: f"{match['quote']}**{match['kind'].capitalize()}**", text)
+
+
 def read_units(text: str) -> list[Unit]:
     """The top-level blocks of the Markdown `text`, in order."""
     tokens = _PARSER.parse(text)
@@ -157,6 +179,8 @@ def read_units(text: str) -> list[Unit]:
             units.append(_list(kind, tokens, index, start, end))
         elif kind == "table":
             units.append(Unit(kind, start, end, rows=_rows(tokens, index)))
+        elif kind == "blockquote":
+            units.append(Unit(kind, start, end, text=_quoted_line(tokens, index)))
         elif kind == "html_block":
             if _DETAILS_OPEN.search(token.content):
                 unit, index = _details(tokens, index - 1, lines)
@@ -248,6 +272,15 @@ def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) 
     if items and anchors == len(items):  # a table of contents
         return Unit("noise", start, end)
     return Unit(kind, start, end, items=tuple(items))
+
+
+def _quoted_line(tokens: Sequence[Token], index: int) -> str:
+    """The text of the block quote whose tokens start at `index` when it is one paragraph
+    and nothing more (a question set off as a quote), else ""."""
+    kinds = [token.type for token in tokens[index : index + 4]]
+    if kinds != ["paragraph_open", "inline", "paragraph_close", "blockquote_close"]:
+        return ""
+    return plain(tokens[index + 1])
 
 
 def _rows(tokens: Sequence[Token], index: int) -> tuple[tuple[str, ...], ...]:

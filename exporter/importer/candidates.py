@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from exporter.importer.blocks import Item, Unit
 from exporter.importer.questions import (
     ANSWER_WORDS,
+    QUESTION_WORDS,
     asks_outright,
     card_front,
     commands,
@@ -19,22 +20,24 @@ from exporter.importer.questions import (
 from exporter.importer.tables import Row, cell, columns_of, row_of
 
 # In order of preference when two kinds explain a document equally well.
-KINDS = ("details", "table", "labels", "headings", "list", "bold", "lines")
+KINDS = ("details", "table", "labels", "headings", "list", "bold", "quotes", "lines")
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
-    r"(?:(?:\*\*|__)?+\s*+(?:Q(?:uestion)?+)\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:.]"
+    rf"(?:(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.]"
     r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__)"
     r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
 )
 _LONE_LABEL = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+Q(?:uestion)?+\s*+\d*+\s*+(?:\*\*|__)?+\s*+:\s*+(?:\*\*|__)?+\s*+$",
+    rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
+    r"\s*+(?:\*\*|__)?+\s*+$",
     re.IGNORECASE,
 )
 # The summary of a <details> that only hides the answer to the question above it.
 _ANSWER_SUMMARY = re.compile(
     rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n"
-    r"|solução|lösung|解答|解析|답안|해설)\b",
+    r"|solução|lösung|解答|解析|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기"
+    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open)\b)\b",
     re.IGNORECASE,
 )
 _NOT_QUESTION_LABEL = re.compile(
@@ -65,6 +68,8 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
         elif kind == "bold" and unit.kind == "paragraph" and unit.bold:
             if not unit.text.rstrip().endswith(":"):
                 found.append(Member(index, unit.start, unit.text))
+        elif kind == "quotes" and unit.kind == "blockquote" and 0 < len(unit.text) < 300:
+            found.append(Member(index, unit.start, unit.text))
         elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
             line = next(
                 (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
@@ -117,13 +122,15 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
         line.strip() for line in lines[member.answer_from : member.answer_from + 2]
     ):
         return True
-    for unit in following:
-        if unit.kind in ("noise", "hr", "remark"):
-            continue
+    shown = [unit for unit in following if unit.kind not in ("noise", "hr", "remark")]
+    for position, unit in enumerate(shown):
         if unit.kind == "details":
             return bool(_ANSWER_SUMMARY.match(unit.text))
-        if unit.kind in ("paragraph", "html"):  # another question is no answer
-            return not asks_outright(unit.text)
+        if unit.kind in ("paragraph", "html"):  # a run of other questions is no answer
+            return not all(
+                other.kind in ("paragraph", "html") and asks_outright(other.text)
+                for other in shown[position : position + 2]
+            )
         if unit.kind in ("bullet_list", "ordered_list"):
             return not all(asks_outright(item.text) for item in unit.items)
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
@@ -164,7 +171,7 @@ def choose(
         for member in found:
             text = card_front(member.text)
             asks = (
-                (member.details and bool(text))  # a summary, a question cell
+                (member.details and member.row is not None and bool(text))  # a question cell
                 or (
                     kind == "labels" and bool(text)
                 )  # "Q:", "**3)**": a question whatever its words
@@ -194,5 +201,6 @@ def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     counts["'Q:' labels"] = len(members("labels", units, lines))
     counts["list items"] = len(members("list", units, lines))
     counts["bold paragraphs"] = len(members("bold", units, lines))
+    counts["block quotes"] = len(members("quotes", units, lines))
     counts["paragraphs that ask"] = len(members("lines", units, lines))
     return counts

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 
-# A numbered or labelled question: "1. …", "Q1. …", "Q: …", "Question 3 — …".
-_LABEL = r"(?:Q(?:uestion)?+|P(?:regunta|ergunta)?+)"
+# A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …".
+# The word "question" in the languages interview guides are written in, for labels.
+QUESTION_WORDS = r"question|pregunta|pergunta|вопрос|frage|domanda|问题|問題|질문|câu\s++hỏi|soru"
+_LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1.2 Scope" numbers a section of an outline, not a question.
 _NUMBERED = re.compile(
-    rf"^(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—]|\.(?!\d))\s*+(?P<text>.+)$", re.IGNORECASE
+    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$", re.IGNORECASE
 )
-_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
 # What a heading ends with when it links back to the top of the page: not the question.

@@ -6,12 +6,19 @@ inside the answers; what stands between is warned of as skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from exporter.importer.blocks import Unit
 from exporter.importer.candidates import Member, answered, counts, is_lone_label, members
-from exporter.importer.questions import asks_outright, card_front, is_numbered, reads_as_question
+from exporter.importer.questions import (
+    asks_outright,
+    card_front,
+    commands,
+    is_numbered,
+    reads_as_question,
+)
 from exporter.importer.tables import Row
 
 # Section names that say nothing about the questions under them: no tag.
@@ -21,6 +28,9 @@ GENERIC_CATEGORIES = frozenset(
     " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
     " 질문 자주-묻는-질문 면접-질문".split()
 )
+
+
+_NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):]")
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ class Segmentation:
 class _Reading:
     """The question, section or themes being read, and the blocks gathered under it."""
 
-    state: str = "preamble"  # or "question", "section", "themes"
+    state: str = "preamble"  # or "question", "section", "themes", "unanswered", "after"
     line: int = 0
     level: int = 0  # a section's heading level
     text: str = ""
@@ -65,6 +75,7 @@ class _Reading:
     tags: tuple[str, ...] = ()
     content: list[Unit] = field(default_factory=list)
     row: Row | None = None
+    source: str = ""  # the question as written, its number included
 
 
 def split(
@@ -143,6 +154,12 @@ def split(
             result.skipped.append(
                 (shown[0].start + 1, "skipped the text before the first question")
             )
+        elif reading.state == "after" and shown:
+            message = "skipped the text after the rule that ends an answer"
+            result.skipped.append((shown[0].start + 1, message))
+        elif reading.state == "unanswered" and shown:
+            message = "skipped the text after a list of questions without answers"
+            result.skipped.append((shown[0].start + 1, message))
         elif reading.state == "section" and by_question and shown:
             message = f"skipped the text under '{reading.text}'"
             result.skipped.append((shown[0].start + 1, message))
@@ -169,12 +186,15 @@ def split(
         text = card_front(member.text)
         reading = _Reading("question", member.line + 1, 0, text, own, tags)
         reading.row = member.row
+        reading.source = lines[member.line] if member.line < len(lines) else ""
 
     def deeper_question(unit: Unit) -> bool:
-        """A heading below the questions' level that is a question all the same: where no
-        question is open, or numbered like one ("### P1: Explica…")."""
-        return reads_as_question(card_front(unit.text)) and (
-            reading.state != "question" or is_numbered(unit.text)
+        """A heading below the questions' level that is a question all the same: one that
+        ends in a question mark (a follow-up), or reads as one where no question is open
+        or is numbered like one ("### P1: Explica…")."""
+        return asks_outright(unit.text) or (
+            reads_as_question(card_front(unit.text))
+            and (reading.state != "question" or is_numbered(unit.text))
         )
 
     for index, unit in enumerate(units):
@@ -182,6 +202,9 @@ def split(
             result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
             continue
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
+        if kind == "headings" and _next_in_sequence(unit, reading, lines):
+            open_question(Member(index, unit.start, unit.text), None)  # a heading mistyped
+            continue
         if deeper and deeper_question(unit):
             open_question(Member(index, unit.start, unit.text), None)
             continue
@@ -242,6 +265,15 @@ def split(
             if unit.kind == "details":  # the answer is inside the question's own block
                 reading.content.append(unit)
             continue
+        if unit.kind == "hr" and reading.state == "question" and _holds_answer(reading, lines):
+            close(by_question=True)  # a rule under an answer given in full ends it
+            reading = _Reading("after")
+            continue
+        if reading.state == "question" and _unanswered_list(unit, reading.content, lines):
+            close(by_question=True)  # questions of their own, not the answer's end
+            result.skipped.append((unit.start + 1, "skipped a list of questions without answers"))
+            reading = _Reading("unanswered")
+            continue
         reading.content.append(unit)
     close(by_question=False)
     result.kind, result.level = kind, level
@@ -269,6 +301,46 @@ def _reads_as_sentence(text: str) -> bool:
     """Tell whether `text` is long enough to ask something: a name of one or two words
     ("Resources", "其他答案") names a section."""
     return len(text.split()) >= 3 or (len(text) >= 8 and not text.isascii())
+
+
+def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
+    """Tell whether the paragraph `unit` is a question numbered next after the open one
+    ("# 5.How…?", then "6.Can you…?" whose "#" was forgotten): one line that asks."""
+    if unit.kind != "paragraph" or unit.end - unit.start != 1 or reading.state != "question":
+        return False
+    number = _NUMBER.match(lines[unit.start])
+    before = _NUMBER.match(reading.source)
+    return (
+        number is not None
+        and before is not None
+        and int(number[1]) == int(before[1]) + 1
+        and asks_outright(unit.text)
+    )
+
+
+def _holds_answer(reading: _Reading, lines: Sequence[str]) -> bool:
+    """Tell whether the question being read has its whole answer in its own block: a
+    list item's lines under it, a `<details>` block."""
+    if reading.own is not None:
+        start, end = reading.own
+        return reading.row is None and any(line.strip() for line in lines[start:end])
+    return any(unit.kind == "details" for unit in reading.content)
+
+
+def _unanswered_list(unit: Unit, content: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether the list `unit`, after the start of an answer (`content`), is a list
+    of questions with no answers: most items ask, few hold more than a line, and no line
+    ending in ':' announces it as part of the answer."""
+    shown = [block for block in content if block.kind not in ("hr", "noise")]
+    if unit.kind not in ("bullet_list", "ordered_list") or not shown:
+        return False
+    if lines[shown[-1].end - 1].rstrip().endswith((":", "：")):
+        return False
+    asking = sum(asks_outright(item.text) or commands(item.text) for item in unit.items)
+    filled = sum(1 for line in lines[unit.start : unit.end] if line.strip())
+    if len(unit.items) == 1:  # one question, on one line, asked outright
+        return filled == 1 and asks_outright(unit.items[0].text)
+    return asking >= 2 / 3 * len(unit.items) and filled <= 2 * len(unit.items)
 
 
 def _end_of(unit: Unit, member: Member) -> int:
