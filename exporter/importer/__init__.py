@@ -69,14 +69,17 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     document `source` (Markdown, or CSV/TSV by its name), and warn, by line, of every
     part left out. `steer` names the kind of block that holds the questions (one of
     KINDS) instead of choosing the one that explains the document best."""
+    codes: list[str] = []  # a spreadsheet's columns of codes, left out
     if source.suffix.lower() in TABLE_SUFFIXES:
         rows = read_delimited(text, tab=source.suffix.lower() == ".tsv")
-        if not rows or columns_of(rows[0]) is None:
+        columns = columns_of(rows[0], rows[1:]) if rows else None
+        if columns is None:
             header = ", ".join(repr(name) for name in rows[0]) if rows else "nothing"
             raise ExporterError(
                 f"{source}:1: the header row names no question column and answer column"
                 f" (it has {header}); call them Question and Answer"
             )
+        codes = [rows[0][index].strip() for index in columns.codes]
         text = markdown_table(rows)
     text = named_alerts(spaced_headings(unwrap_fence(without_hidden(text))))
     units = read_units(text)
@@ -91,11 +94,14 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     lines = text.split("\n")
     kind, level = choose(units, lines, steer)
     found = split(units, lines, kind, level, tag_of, only_kind=steer is not None)
+    found.mostly_html = mostly_html
     warnings: list[Problem] = []
 
     def warn(line: int, message: str) -> None:
         warnings.append(Problem(source, line if located else None, message, "warning"))
 
+    for name in codes:
+        warn(1, f"left out the column '{name}': it holds codes, not text for a card")
     for line, message in found.skipped:
         warn(line, message)
 
@@ -231,7 +237,7 @@ def import_document(
         *(Problem(source, None, message, "warning") for message in pictures.warnings),
     )
     if dry_run:
-        found = _account(parsed.segmentation, deck)
+        found = _account(parsed.segmentation, deck, source.suffix.lower())
         return ImportResult(path, len(deck.questions), len(deck.themes), warnings, found)
     if path.exists() and not force:
         raise ExporterError(f"{path}: already exists; pass --force to overwrite it")
@@ -266,9 +272,10 @@ _KIND_NAMES = {
 }
 
 
-def _account(found: Segmentation, deck: Deck) -> tuple[str, ...]:
+def _account(found: Segmentation, deck: Deck, suffix: str) -> tuple[str, ...]:
     """What a dry run tells: how the questions were found, each question and category by
-    line."""
+    line (in order only in a spreadsheet, a Word file or an HTML page: the lines read
+    are not the file's)."""
     kind = f"level-{found.level} headings" if found.kind == "headings" else _KIND_NAMES[found.kind]
     lines = [
         f"{len(deck.questions)} questions, found as {kind};"
@@ -281,7 +288,10 @@ def _account(found: Segmentation, deck: Deck) -> tuple[str, ...]:
         if kept is not None:
             tags = f"  [tags: {', '.join(kept.tags)}]" if kept.tags else ""
             entries.append((question.line, f"question '{question.question}'{tags}"))
-    lines += [f"  line {line}: {entry}" for line, entry in sorted(entries)]
+    if suffix in (*CONVERTED_SUFFIXES, *TABLE_SUFFIXES) or found.mostly_html:
+        lines += [f"  {entry}" for _, entry in sorted(entries)]
+    else:
+        lines += [f"  line {line}: {entry}" for line, entry in sorted(entries)]
     return tuple(lines)
 
 

@@ -93,7 +93,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                     asked = lines[number + 1].strip()
                     found.append(Member(index, number + 1, asked, number + 2))
         elif kind == "table" and unit.kind == "table" and unit.rows:
-            columns = columns_of(unit.rows[0])
+            columns = columns_of(unit.rows[0], unit.rows[1:])
             for number, row in enumerate(unit.rows[1:], start=2):
                 if columns and cell(row, columns.question):
                     read = row_of(row, unit.rows[0], columns)

@@ -61,6 +61,7 @@ class Segmentation:
     categories: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    mostly_html: bool = False  # read as an HTML page: its lines are not the file's
 
 
 @dataclass

@@ -20,8 +20,12 @@ _ANSWER_NAMES = frozenset(
 )
 _ID_NAMES = frozenset({"id", "slug", "key"})
 _TAG_NAMES = frozenset(
-    {"tags", "tag", "category", "categories", "topic", "topics", "keywords", "keyword"}
+    "tags tag category categories topic topics keywords keyword group section subject"
+    " difficulty level catégorie catégories categoria categoría categorias categorías"
+    " kategorie thema тема категория 分类 类别 分類 카테고리 주제 nhóm chủ-đề danh-mục".split()
 )
+# Values a spreadsheet keeps for itself: numbers and codes ("5", "Pas_Client").
+_CODE = re.compile(r"[\w.:/-]{1,24}+")
 _KEY_POINT_NAMES = frozenset({"key-points", "key-point", "keypoints", "points", "talking-points"})
 MAX_CELL = 2**31 - 1
 _UNESCAPE = re.compile(r"\\([\\<|])")
@@ -51,11 +55,13 @@ class Columns:
     tags: tuple[int, ...] = ()
     key_points: int | None = None
     extra: tuple[int, ...] = ()
+    codes: tuple[int, ...] = ()  # left out
 
 
-def columns_of(header: Sequence[str]) -> Columns | None:
-    """The columns of a table with this `header`, or None when it has no question column
-    and answer column."""
+def columns_of(header: Sequence[str], body: Sequence[Sequence[str]] = ()) -> Columns | None:
+    """The columns of a table with this `header` (and rows `body`), or None when it has
+    no question column and answer column. Further columns that only hold codes in the
+    `body` are left out: a spreadsheet's own bookkeeping, not text for a card."""
     names = [name_of(cell) for cell in header]
     question = next((i for i, name in enumerate(names) if _is(name, _QUESTION_NAMES)), None)
     answer = next((i for i, name in enumerate(names) if _is(name, _ANSWER_NAMES)), None)
@@ -69,7 +75,17 @@ def columns_of(header: Sequence[str]) -> Columns | None:
     tags = tuple(i for i, name in enumerate(names) if name in _TAG_NAMES)
     known = {question, answer, ids, points, *tags}
     extra = tuple(i for i, name in enumerate(names) if i not in known and name)
-    return Columns(question, answer, ids, tags, points, extra)
+    codes = tuple(i for i in extra if body and _only_codes(body, i))
+    kept = tuple(i for i in extra if i not in codes)
+    return Columns(question, answer, ids, tags, points, kept, codes)
+
+
+def _only_codes(body: Sequence[Sequence[str]], index: int) -> bool:
+    values = [cell(row, index) for row in body]
+    return all(_CODE.fullmatch(value) for value in values if value) and (
+        all(value.replace(".", "").isdigit() for value in values if value)
+        or len(set(values)) <= max(3, len(values) // 4)
+    )
 
 
 @dataclass(frozen=True)
