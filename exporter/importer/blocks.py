@@ -48,6 +48,7 @@ _CHAT_REMARK = re.compile(
     r"^(?:(?:sure|certainly|of\s++course|absolutely|great\s++question)\b[!,.]"
     r"|here\s++(?:are|is)\s++(?:\S++\s++){0,8}?(?:questions|answers)\b.*:$"
     r"|th[eo]se\s++(?:are|were)\s++(?:just\s++|only\s++)?(?:some|a\s++few)\b"
+    r"|th[eo]se\s++(?:questions|answers)\s++(?:cover|should|will|can|are\s++designed)\b"
     r"|(?:i\s++)?hope\s++(?:this|these|that)\s++help"
     r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",
     re.IGNORECASE | re.DOTALL,

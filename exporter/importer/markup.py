@@ -14,6 +14,7 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
 # Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
 _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
 _ANY_TAG = re.compile(r"<[^<>]*+>")
+_BADGE = re.compile(r"\b(?:diff\w*+|badge|level|tag|label|chip|pill|arrow|icon|q-arr)\b")
 _BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
 
@@ -24,7 +25,11 @@ class _Converter(MarkdownConverter):
 
     def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
         summary = el.find("summary")
-        lines = summary.get_text("\n").split("\n") if summary is not None else []
+        for badge in summary.find_all(class_=_BADGE) if summary is not None else []:
+            badge.decompose()  # "Medium", "⭐": a mark beside the question, not in it
+        for tag in summary.find_all("br") if summary is not None else []:
+            tag.replace_with("\n")  # a line break ends the question; inline tags do not
+        lines = summary.get_text(" ").split("\n") if summary is not None else []
         lines = [" ".join(line.split()) for line in lines if line.strip()]
         # The summary's first line asks; the rest of it starts the answer.
         opening = f"<details><summary>{html.escape(lines[0] if lines else '')}</summary>"

@@ -4,6 +4,7 @@ text of a question as it belongs on a card front."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …".
 # The word "question" in the languages interview guides are written in, for labels.
@@ -19,6 +20,11 @@ ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回
 # What a heading ends with when it links back to the top of the page: not the question.
 _BACK_TO_TOP = " \t↑⬆⇧🔝^"
 _SOURCE_MARK = re.compile(r"(?<=[?？.!])\s*+\[[^\[\]]{1,12}\]$")
+_DIFFICULTY = re.compile(
+    r"(?<=[?？.!])\s*+[(\[]?+(?:easy|medium|hard|beginner|intermediate|advanced|basic"
+    r"|expert|junior|middle|senior|简单|中等|困难|초급|중급|고급)[)\]]?+$",
+    re.IGNORECASE,
+)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
@@ -75,6 +81,14 @@ _ASKING_ENDINGS = (
     "吗",
     "呢",
 )
+# Words that ask wherever they stand in Chinese, Japanese and Korean, and the endings
+# that name a comparison or a principle to explain ("…的区别", "…とは", "…차이점").
+_ASKING_INSIDE = re.compile(
+    r"什么|什麼|为什么|為什麼|如何|怎么|怎麼|怎样|哪些|哪个|是否|有何|何为"
+    r"|^(?:聊聊|讲讲|谈一谈|说一说|简单说说)"
+    r"|(?:区别|區別|不同|差异|原理|原理分析|作用|用途|优缺点|优势|实现|思路|方案|流程|机制|场景"
+    r"|方式|策略|特征|特点|とは|違い|차이|차이점|장단점)$"
+)
 # The imperatives that open a question and never a sentence of an answer.
 _COMMANDS = frozenset(
     """
@@ -97,6 +111,8 @@ def card_front(text: str) -> str:
             break
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
+    text = "".join(character for character in text if unicodedata.category(character) != "So")
+    text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(text.strip(" *_")).strip()
 
 
@@ -114,6 +130,8 @@ def reads_as_question(text: str) -> bool:
     if text.endswith(("?", "？", "?)", "？)")) or text.startswith("¿"):
         return True
     if text.startswith(_ASKING_PREFIXES) or text.endswith(_ASKING_ENDINGS):
+        return True
+    if _ASKING_INSIDE.search(text):  # "int 和 Integer 有什么区别", "A 与 B 的区别"
         return True
     words = _WORD.findall(text.lower())
     return bool(words) and words[0] in _ASKING_WORDS

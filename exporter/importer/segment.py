@@ -30,6 +30,12 @@ GENERIC_CATEGORIES = frozenset(
 )
 
 
+# A line of further reading, or of a to-do list: never an answer.
+_FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
+_LINK_LINE = re.compile(
+    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
+    r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
+)
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):]")
 
 
@@ -97,7 +103,7 @@ def split(
         by_unit.setdefault(member.unit, []).append(member)
     asking = [m for m in every if reads_as_question(card_front(m.text)) or is_numbered(m.text)]
     # Where most siblings ask, an imperative ("Explain…") asks too.
-    mostly_questions = bool(every) and len(asking) >= 0.6 * len(every)
+    mostly_questions = bool(every) and len(asking) >= 0.5 * len(every)
     # Lists of one item, each followed by its answer: the document's own Q&A layout.
     alone = {
         id(member)
@@ -126,10 +132,12 @@ def split(
             return False
         if kind != "bold" and is_numbered(member.text):
             return True
+        following = units[member.unit + 1 :]
         return (
             mostly_questions
             and _reads_as_sentence(text)
-            and answered(member, units[member.unit + 1 :], lines)
+            and answered(member, following, lines)
+            and not _only_links(following, lines)
         )
 
     def close(by_question: bool, by_level: int = 0) -> None:
@@ -137,6 +145,18 @@ def split(
         end of the document)."""
         nonlocal reading
         shown = [unit for unit in reading.content if unit.kind not in ("hr", "noise")]
+        if (
+            reading.state == "question"
+            and not by_question
+            and kind == "list"
+            and shown
+            and all(unit.kind == "paragraph" for unit in shown)
+            and _holds_answer(reading, lines)
+            and not _announces(reading, lines)
+        ):
+            # After the last item of a list that answers in its items: about them all.
+            result.skipped.append((shown[0].start + 1, "skipped the text after the last question"))
+            reading.content = []
         if reading.state == "question":
             result.questions.append(
                 Found(
@@ -300,8 +320,24 @@ def _sections(units: Sequence[Unit], every: Sequence[Member], level: int) -> dic
 
 def _reads_as_sentence(text: str) -> bool:
     """Tell whether `text` is long enough to ask something: a name of one or two words
-    ("Resources", "其他答案") names a section."""
-    return len(text.split()) >= 3 or (len(text) >= 8 and not text.isascii())
+    ("Resources", "Conclusion") names a section. (In Chinese or Japanese one word asks:
+    "死锁".)"""
+    if _FRAGMENT.match(text):  # "是展示强调内容", "and the rest": a sentence's tail
+        return False
+    return len(text.split()) >= 3 or not text.isascii()
+
+
+def _only_links(following: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether the blocks up to the next heading are only links: a list of further
+    reading under a section's name, not an answer."""
+    shown = []
+    for unit in following:
+        if unit.kind == "heading":
+            break
+        if unit.kind not in ("hr", "noise"):
+            shown.append(unit)
+    filled = [line for unit in shown for line in lines[unit.start : unit.end] if line.strip()]
+    return bool(filled) and all(_LINK_LINE.match(line) for line in filled)
 
 
 def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
@@ -317,6 +353,16 @@ def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bo
         and int(number[1]) == int(before[1]) + 1
         and asks_outright(unit.text)
     )
+
+
+def _announces(reading: _Reading, lines: Sequence[str]) -> bool:
+    """Tell whether the answer in the question's own block ends with a colon: what
+    follows it ("For example:" and the code) is still the answer."""
+    if reading.own is None:
+        return False
+    start, end = reading.own
+    filled = [line for line in lines[start:end] if line.strip()]
+    return bool(filled) and filled[-1].rstrip().endswith((":", "："))
 
 
 def _holds_answer(reading: _Reading, lines: Sequence[str]) -> bool:
