@@ -7,9 +7,10 @@ segment.py finds the questions, answers.py their answers, key points and themes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from slugify import slugify as transliterated
 
 from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
-_WORD = re.compile(r"[a-z0-9]+")
 _TAG_WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
     "a about an and are as at be do does for from how i in is it its me of on or our s that"
@@ -181,10 +181,10 @@ def tag_of(category: str) -> str:
 
 
 def slugify(text: str, max_words: int) -> str:
-    """A short id from `text`: its first significant words, lowercase, hyphenated."""
-    text = text.replace("’", "'")  # so that "Anthropic’s" splits like "Anthropic's"
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = _WORD.findall(ascii_text.lower())
+    """A short id from `text`: its first significant words, in ASCII letters, lowercase,
+    hyphenated."""
+    # Any script, spelled in ASCII ("后端面试" → hou-duan-mian-shi); "Anthropic’s" → anthropic s.
+    words = transliterated(re.sub(r"['’]", " ", text), separator=" ").split()
     significant = [word for word in words if word not in _STOP_WORDS] or words
     return "-".join(significant[:max_words]) or "item"
 

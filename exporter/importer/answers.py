@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from exporter.importer.blocks import Unit, read_units
+from exporter.importer.candidates import is_toggle
 from exporter.importer.markup import html_to_markdown, unclosed_as_text
 from exporter.importer.questions import ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
@@ -54,6 +55,7 @@ _JIRA_BULLET = re.compile(r"^(?P<indent>[ \t]*+)\*\*(?=[ \t]++\S)(?!.*\*\*)[ \t]
 _ONLY_CODE = re.compile(
     r"\A(?P<fence>`{3,}+|~{3,}+)[^\n]*+\n(?:(?!(?P=fence)).*\n)*?(?P=fence)[`~]*+\Z"
 )
+_EMPTY_LAST_ITEM = re.compile(r"\n[ \t]*+(?:[-*+]|\d++[.)])[ \t]*+\Z")
 _LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
 _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
@@ -101,13 +103,18 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
             index += 2
             continue
         if unit.kind not in ("noise",):
-            pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
+            if unit.kind == "details" and not unit.start < found.line <= unit.end:
+                # A part of the answer folded under its name ("Deadlock prevention").
+                pieces.append((unit.start, unit.end, _folded_part(unit, lines)))
+            else:
+                pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
         index += 1
     while pieces and pieces[-1][2].strip() in ("", "---", "***", "___"):
         pieces.pop()
     answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
+    answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
     if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
         return "", tuple(key_points)  # "Explain these selectors:" and the code it shows
     return unquote(answer.strip()), tuple(key_points)
@@ -142,6 +149,15 @@ def _formatted_line(line: str) -> str:
     lead = _LEAD.match(line)
     start = lead.end() if lead else 0
     return line[:start] + html_to_markdown(unclosed_as_text(line[start:]))
+
+
+def _folded_part(unit: Unit, lines: Sequence[str]) -> str:
+    """A `<details>` block inside an answer: its summary as a bold line (none for a mere
+    "Show"), then what it folds."""
+    body = _markdown_of(unit, lines)
+    if not unit.text or is_toggle(unit.text):
+        return body
+    return f"**{unit.text}**\n\n{body}" if body else f"**{unit.text}**"
 
 
 def _summary_rest(match: re.Match[str]) -> str:

@@ -58,7 +58,12 @@ _ALERT = re.compile(
     r"^(?P<quote>[ \t]*+>[ \t]*+)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*+$",
     re.IGNORECASE | re.MULTILINE,
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*+\n(?:[^\n]*+\n)*?---[ \t]*+\n")
+# YAML front matter; some blogs lose its opening "---" and keep only the "key: value" lines.
+_FRONT_MATTER = re.compile(
+    r"\A(?:---[ \t]*+\n(?:[^\n]*+\n)*?"
+    r"|(?:[A-Za-z][\w-]*+:[^\n]*+\n(?:(?:[ \t]|-(?!--))[^\n]*+\n)*+)++)"
+    r"---[ \t]*+\n"
+)
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
     r"^[ \t]*+(?:<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->"

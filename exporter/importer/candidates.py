@@ -78,7 +78,13 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             found.append(Member(index, line, unit.text, details=True))
         elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
             first = lines[unit.start].strip()
-            if len(first) < 300 and (asks_outright(first) or commands(first)):
+            # A short line that opens like a question and ends like one, its "?" forgotten.
+            untidy = (
+                len(first) < 150
+                and not first.endswith((".", "。", ":", "：", ";", ","))
+                and reads_as_question(card_front(first))
+            )
+            if len(first) < 300 and (asks_outright(first) or commands(first) or untidy):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
@@ -124,8 +130,8 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
         return True
     shown = [unit for unit in following if unit.kind not in ("noise", "hr", "remark")]
     for position, unit in enumerate(shown):
-        if unit.kind == "details":
-            return bool(_ANSWER_SUMMARY.match(unit.text))
+        if unit.kind == "details":  # a toggle or a part of the answer; not another question
+            return bool(_ANSWER_SUMMARY.match(unit.text)) or not reads_as_question(unit.text)
         if unit.kind in ("paragraph", "html"):  # a run of other questions is no answer
             return not all(
                 other.kind in ("paragraph", "html") and asks_outright(other.text)
@@ -135,6 +141,11 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
             return not all(asks_outright(item.text) for item in unit.items)
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
+
+
+def is_toggle(summary: str) -> bool:
+    """Tell whether a `<details>` summary only says what it hides: "Answer", "Show", "展开"."""
+    return _ANSWER_SUMMARY.match(summary) is not None
 
 
 def is_lone_label(line: str) -> bool:

@@ -12,7 +12,8 @@ QUESTION_WORDS = r"question|pregunta|pergunta|вопрос|frage|domanda|问题|
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1.2 Scope" numbers a section of an outline, not a question.
 _NUMBERED = re.compile(
-    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$", re.IGNORECASE
+    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—、．）：]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
+    re.IGNORECASE,
 )
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.

@@ -36,7 +36,7 @@ _LINK_LINE = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
     r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
 )
-_NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):]")
+_NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,9 @@ def split(
             result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
             continue
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
+        if deeper and not result.title and _first_shown(units, index):
+            result.title = unit.text  # the document's name, set smaller than its questions
+            continue
         if kind == "headings" and _next_in_sequence(unit, reading, lines):
             open_question(Member(index, unit.start, unit.text), None)  # a heading mistyped
             continue
@@ -257,6 +260,7 @@ def split(
                 and not result.title
                 and not result.questions
                 and (reading.state == "preamble")
+                and slug(unit.text) not in GENERIC_CATEGORIES
             ):
                 result.title = unit.text
             elif heading is not None and reading.state == "section":
@@ -338,6 +342,11 @@ def _only_links(following: Sequence[Unit], lines: Sequence[str]) -> bool:
             shown.append(unit)
     filled = [line for unit in shown for line in lines[unit.start : unit.end] if line.strip()]
     return bool(filled) and all(_LINK_LINE.match(line) for line in filled)
+
+
+def _first_shown(units: Sequence[Unit], index: int) -> bool:
+    """Tell whether `units[index]` is the first block a reader sees."""
+    return all(unit.kind in ("noise", "hr") for unit in units[:index])
 
 
 def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
