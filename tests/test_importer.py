@@ -254,7 +254,8 @@ def test_document_without_questions_writes_nothing(runner: CliRunner, tmp_path: 
     assert result.exit_code == 1
     assert result.stderr == (
         f"{source}: no questions found; the document has 1 level-1 headings; say where the"
-        " questions are with --questions details|table|labels|headings|list|bold|quotes|lines\n"
+        " questions are with --questions"
+        " details|table|labels|pairs|headings|list|bold|quotes|lines\n"
     )
     assert list(tmp_path.iterdir()) == [source]
 

@@ -265,6 +265,7 @@ _KIND_NAMES = {
     "details": "<details> blocks",
     "table": "table rows",
     "labels": "'Q:' labels",
+    "pairs": "'question → answer' lines",
     "list": "list items",
     "bold": "bold paragraphs",
     "quotes": "block quotes",

@@ -85,7 +85,8 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
             text = _JIRA_BULLET.sub(r"\g<indent>- ", textwrap.dedent("\n".join(lines[start:end])))
         else:
             text = "\n".join(lines[start:end])
-        pieces.append((start, end, mixed_to_markdown(text) if _HTML_TAG.search(text) else text))
+        shown = _HTML_TAG.search(text) or any(unit.kind == "noise" for unit in read_units(text))
+        pieces.append((start, end, mixed_to_markdown(text) if shown else text))
     key_points: list[str] = []
     units = list(found.content)
     index = 0
@@ -163,16 +164,18 @@ def _folded_part(unit: Unit, lines: Sequence[str]) -> str:
 def _summary_rest(match: re.Match[str]) -> str:
     """What a `<summary>` holds after its first line break: the start of the answer
     (the question is its first line); the `<details>` tags themselves go."""
-    parts = _SUMMARY_LINE.split(match.group(), maxsplit=1)
-    if not match.group().lower().startswith("<summary") or len(parts) < 2:
+    if not match.group().lower().startswith("<summary"):
         return ""
-    return _SUMMARY_END.sub("", parts[1])
+    inner = _SUMMARY_END.sub("", match.group()[match.group().index(">") + 1 :])
+    parts = _SUMMARY_LINE.split(inner.lstrip(), maxsplit=1)
+    return parts[1] if len(parts) == 2 else ""
 
 
 def mixed_to_markdown(text: str) -> str:
     """Markdown with HTML blocks and tags in it → Markdown: the Markdown kept as written,
     the HTML converted, tags that only wrap the whole (`<b>…</b>`, `<br>`) dropped."""
-    text = _OUTER_WRAPPERS.sub("", text.strip()).strip()
+    # Dedented first: stripping only the first line's indent would nest the lines below it.
+    text = _OUTER_WRAPPERS.sub("", textwrap.dedent(text).strip()).strip()
     lines = text.split("\n")
     pieces = []
     for unit in read_units(text):

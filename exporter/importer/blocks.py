@@ -344,7 +344,9 @@ def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple
         position += 1
     summary = _SUMMARY.search("\n".join(lines[start:end]))
     # The question is the summary's first line; what follows a <br> starts the answer.
-    question = _html_text(_SUMMARY_LINE.split(summary["text"], maxsplit=1)[0]) if summary else ""
+    question = (
+        _html_text(_SUMMARY_LINE.split(summary["text"].lstrip(), maxsplit=1)[0]) if summary else ""
+    )
     return Unit("details", start, end, text=question), position
 
 
@@ -367,7 +369,9 @@ def _follow_ups(unit: Unit, lines: Sequence[str]) -> list[Unit]:
     for start, end in nested:
         summary = _SUMMARY.search("\n".join(lines[start:end]))
         question = (
-            _html_text(_SUMMARY_LINE.split(summary["text"], maxsplit=1)[0]) if summary else ""
+            _html_text(_SUMMARY_LINE.split(summary["text"].lstrip(), maxsplit=1)[0])
+            if summary
+            else ""
         )
         found.append(Unit("details", start, end, text=question))
     return found

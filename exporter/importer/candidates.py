@@ -20,7 +20,12 @@ from exporter.importer.questions import (
 from exporter.importer.tables import Row, cell, columns_of, row_of
 
 # In order of preference when two kinds explain a document equally well.
-KINDS = ("details", "table", "labels", "headings", "list", "bold", "quotes", "lines")
+KINDS = ("details", "table", "labels", "pairs", "headings", "list", "bold", "quotes", "lines")
+# "Question? → answer" on one line, as quiz sheets and flashcard notes ("Q::A") write it.
+_PAIR = re.compile(
+    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?P<question>[^`\n]+?)\s*+(?P<mark>→|->|=>|⇒|::)\s*+"
+    r"(?P<answer>\S.*)$"
+)
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
     rf"(?:(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.]"
@@ -37,7 +42,7 @@ _LONE_LABEL = re.compile(
 _ANSWER_SUMMARY = re.compile(
     rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n"
     r"|solução|lösung|解答|解析|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기"
-    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open)\b)\b",
+    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see)\b)\b",
     re.IGNORECASE,
 )
 _NOT_QUESTION_LABEL = re.compile(
@@ -70,6 +75,12 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 found.append(Member(index, unit.start, unit.text))
         elif kind == "quotes" and unit.kind == "blockquote" and 0 < len(unit.text) < 300:
             found.append(Member(index, unit.start, unit.text))
+        elif kind == "pairs" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
+            for number in range(unit.start, unit.end):
+                pair = _PAIR.match(lines[number])
+                if pair and _asks_before_answer(pair):
+                    read = Row(card_front(pair["question"]), pair["answer"].strip())
+                    found.append(Member(index, number, pair["question"], None, True, read))
         elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
             line = next(
                 (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
@@ -113,6 +124,13 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 for item, last in zip(unit.items, _last_flags(unit.items, lines), strict=True)
             ]
     return found
+
+
+def _asks_before_answer(pair: re.Match[str]) -> bool:
+    """Tell whether the part of a line before its arrow is a question (any text before
+    "::", the flashcard notes' own mark)."""
+    question = pair["question"]
+    return pair["mark"] == "::" or reads_as_question(card_front(question)) or commands(question)
 
 
 def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) -> bool:
@@ -210,6 +228,7 @@ def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     counts["<details> blocks"] = len(members("details", units, lines))
     counts["table rows"] = len(members("table", units, lines))
     counts["'Q:' labels"] = len(members("labels", units, lines))
+    counts["'question → answer' lines"] = len(members("pairs", units, lines))
     counts["list items"] = len(members("list", units, lines))
     counts["bold paragraphs"] = len(members("bold", units, lines))
     counts["block quotes"] = len(members("quotes", units, lines))

@@ -93,7 +93,8 @@ _ASKING_INSIDE = re.compile(
 # The imperatives that open a question and never a sentence of an answer.
 _COMMANDS = frozenset(
     """
-    explain describe tell walk define compare contrast discuss outline estimate
+    explain describe tell walk define compare contrast discuss outline estimate cite
+    cita citez
     explica explique explicar describa descreva defina menciona erkläre erklären
     beschreibe expliquez décrivez expliquer décrire объясните опишите расскажите
     """.split()
