@@ -158,6 +158,30 @@ def test_dry_run_tells_what_it_found_and_writes_nothing(runner: CliRunner, tmp_p
     assert sorted(path.name for path in tmp_path.iterdir()) == ["guide.md"]
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "tag"),
+    [
+        (
+            "faq.html",
+            "<h1>FAQ</h1><h2>Billing</h2><p><b>Can I pay by card?</b></p><p>Yes.</p>",
+            "billing",  # a heading's name, slugged
+        ),
+        ("faq.csv", "Question,Answer,Topic\nCan I pay by card?,Yes.,Billing\n", "Billing"),
+    ],
+)
+def test_dry_run_numbers_no_line_of_a_converted_file(
+    runner: CliRunner, tmp_path: Path, name: str, text: str, tag: str
+) -> None:
+    """The lines read from a page or a spreadsheet are not the file's: none is named."""
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    listed = result.stdout.splitlines()[1:-1]
+    assert listed[-1] == f"  question 'Can I pay by card?'  [tags: {tag}]"
+    assert not [line for line in listed if line.startswith("  line")]
+
+
 def test_questions_option_steers_the_choice(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "guide.md"
     source.write_text(GUIDE, encoding="utf-8")
