@@ -160,6 +160,9 @@ def main() -> None:
             out = work / f"out-{size}"
             command = [*exporter, "build", str(data), "--out", str(out)]
             results.append(measure("exporter build", size, command, work, times))
+            imported = work / f"imported-{size}.yaml"
+            command = [*exporter, "import", str(source), "-o", str(imported), "--force"]
+            results.append(measure("exporter import (.md)", size, command, work, times))
             raw = [python, str(work / "raw_genanki.py"), str(data), str(work / "raw.apkg")]
             results.append(measure("raw genanki", size, raw, work, times))
             if size <= RAW_DOCX_MAX:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from exporter.importer.blocks import Item, Unit
 from exporter.importer.questions import (
@@ -33,6 +34,7 @@ _LABEL = re.compile(
     r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
 )
+_UNSEEN = ("noise", "hr", "remark")
 _LONE_LABEL = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+\s*+$",
@@ -133,9 +135,9 @@ def _asks_before_answer(pair: re.Match[str]) -> bool:
     return pair["mark"] == "::" or reads_as_question(card_front(question)) or commands(question)
 
 
-def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Tell whether something that can be an answer follows `member` (a `<details>`
-    block holds its own)."""
+def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether something that can be an answer follows `member` among `units` (a
+    `<details>` block holds its own)."""
     if member.details:
         return member.row is None or bool(member.row.answer)
     if member.item_end is not None:  # a list item: answered inside it, or by what follows
@@ -146,7 +148,9 @@ def answered(member: Member, following: Sequence[Unit], lines: Sequence[str]) ->
         line.strip() for line in lines[member.answer_from : member.answer_from + 2]
     ):
         return True
-    shown = [unit for unit in following if unit.kind not in ("noise", "hr", "remark")]
+    # The two blocks a reader sees next; read one by one, so that every member costs little.
+    following = (units[index] for index in range(member.unit + 1, len(units)))
+    shown = list(islice((unit for unit in following if unit.kind not in _UNSEEN), 2))
     for position, unit in enumerate(shown):
         if unit.kind == "details":  # a toggle or a part of the answer; not another question
             return bool(_ANSWER_SUMMARY.match(unit.text)) or not reads_as_question(unit.text)
@@ -207,7 +211,7 @@ def choose(
                 or reads_as_question(text)
                 or (kind == "headings" and is_numbered(member.text))
             )
-            if asks and answered(member, units[member.unit + 1 :], lines):
+            if asks and answered(member, units, lines):
                 score += 1
         if score and (best is None or score > best[0]):
             best = (score, -order, kind, level)

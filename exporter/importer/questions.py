@@ -113,7 +113,8 @@ def card_front(text: str) -> str:
             break
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
-    text = "".join(character for character in text if unicodedata.category(character) != "So")
+    if not text.isascii():  # decorative emoji: "⭐", "▶", "👶"
+        text = "".join(character for character in text if unicodedata.category(character) != "So")
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(text.strip(" *_")).strip()
 

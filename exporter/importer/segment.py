@@ -108,9 +108,7 @@ def split(
     alone = {
         id(member)
         for member in every
-        if kind == "list"
-        and len(units[member.unit].items) == 1
-        and answered(member, units[member.unit + 1 :], lines)
+        if kind == "list" and len(units[member.unit].items) == 1 and answered(member, units, lines)
     }
     lists = {member.unit for member in every}
     laid_out = bool(lists) and len(alone) >= 0.75 * len(lists)
@@ -132,12 +130,11 @@ def split(
             return False
         if kind != "bold" and is_numbered(member.text):
             return True
-        following = units[member.unit + 1 :]
         return (
             mostly_questions
             and _reads_as_sentence(text)
-            and answered(member, following, lines)
-            and not _only_links(following, lines)
+            and answered(member, units, lines)
+            and not _only_links(units, member.unit + 1, lines)
         )
 
     def close(by_question: bool, by_level: int = 0) -> None:
@@ -251,7 +248,7 @@ def split(
                 and kind != ""
                 and not only_kind
                 and asks_outright(unit.text)
-                and answered(Member(index, unit.start, unit.text), units[index + 1 :], lines)
+                and answered(Member(index, unit.start, unit.text), units, lines)
             ):
                 _drop_deeper(categories, unit.level)
                 open_question(heading or Member(index, unit.start, unit.text), None)
@@ -331,11 +328,11 @@ def _reads_as_sentence(text: str) -> bool:
     return len(text.split()) >= 3 or not text.isascii()
 
 
-def _only_links(following: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Tell whether the blocks up to the next heading are only links: a list of further
-    reading under a section's name, not an answer."""
+def _only_links(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool:
+    """Tell whether the blocks from `units[start]` up to the next heading are only links:
+    a list of further reading under a section's name, not an answer."""
     shown = []
-    for unit in following:
+    for unit in (units[index] for index in range(start, len(units))):
         if unit.kind == "heading":
             break
         if unit.kind not in ("hr", "noise"):
