@@ -18,6 +18,7 @@ from exporter.importer.segment import Found
 from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
+    r"^\s*+(?:R//|Ans\)|A\))[ \t]*+|"  # "R//" (respuesta), "Ans)"
     rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s*+\([^)\n]*+\))?+|A)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
@@ -56,6 +57,8 @@ _ONLY_CODE = re.compile(
     r"\A(?P<fence>`{3,}+|~{3,}+)[^\n]*+\n(?:(?!(?P=fence)).*\n)*?(?P=fence)[`~]*+\Z"
 )
 _EMPTY_LAST_ITEM = re.compile(r"\n[ \t]*+(?:[-*+]|\d++[.)])[ \t]*+\Z")
+_RULE = re.compile(r"^(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)$")
+_TODO_NOTE = re.compile(r"^(?:[-+*>][ \t]++)?+(?:TODO|TBD|FIXME|WIP)\b[^\n]{0,40}+$")
 _LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
 _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
@@ -110,7 +113,7 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
             else:
                 pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
         index += 1
-    while pieces and pieces[-1][2].strip() in ("", "---", "***", "___"):
+    while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
     answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
@@ -122,8 +125,9 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
 
 
 def is_placeholder(answer: str) -> bool:
-    """Tell whether `answer` only holds the place of one: "TODO", "Answer", "TBD"."""
-    return _PLACEHOLDER.match(answer) is not None
+    """Tell whether `answer` only holds the place of one: "TODO", "Answer", "TBD",
+    "- TODO memcache"."""
+    return _PLACEHOLDER.match(answer) is not None or _TODO_NOTE.match(answer) is not None
 
 
 def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:

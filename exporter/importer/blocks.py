@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from exporter.importer.questions import is_decoration
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
@@ -45,10 +46,12 @@ _COPY_CODE = re.compile(
 # What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
 # …:", "These are just a few examples…", "I hope this helps!".
 _CHAT_REMARK = re.compile(
-    r"^(?:(?:sure|certainly|of\s++course|absolutely|great\s++question)\b[!,.]"
+    r"^(?:(?:sure|certainly|of\s++course|absolutely|great\s++question)\b[!,.]\s*+"
+    r"(?:here|below|let|i(?:'|’)ll|i\s++will|these|the\s++following)\b"
     r"|here\s++(?:are|is)\s++(?:\S++\s++){0,8}?(?:questions|answers)\b.*:$"
     r"|th[eo]se\s++(?:are|were)\s++(?:just\s++|only\s++)?(?:some|a\s++few)\b"
     r"|th[eo]se\s++(?:questions|answers)\s++(?:cover|should|will|can|are\s++designed)\b"
+    r"|th[eo]se\s++are\s++the\s++(?:types|kinds|sorts)\s++of\s++questions\b"
     r"|(?:i\s++)?hope\s++(?:this|these|that)\s++help"
     r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",
     re.IGNORECASE | re.DOTALL,
@@ -59,6 +62,13 @@ _ALERT = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # YAML front matter; some blogs lose its opening "---" and keep only the "key: value" lines.
+_ADMONITION = re.compile(
+    r"^ {0,3}+:{3,}+[ \t]*+(?P<kind>[A-Za-z]++)"
+    r"(?:\[(?P<title>[^\]\n]++)\]|[ \t]++(?P<text>\S.*))?+$"
+)
+_ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
+# A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"): its site hides them.
+_ATTRIBUTES = re.compile(r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$", re.MULTILINE)
 _FRONT_MATTER = re.compile(
     r"\A(?:---[ \t]*+\n(?:[^\n]*+\n)*?"
     r"|(?:[A-Za-z][\w-]*+:[^\n]*+\n(?:(?:[ \t]|-(?!--))[^\n]*+\n)*+)++)"
@@ -103,9 +113,11 @@ class Unit:
 
 def without_hidden(text: str) -> str:
     """`text` without what a reader never sees: YAML front matter, scripts, styles,
-    HTML comments, ad slots, and the "python / Copy code" buttons a chat window's text
-    brings along. They become blank lines, so every line keeps its number."""
+    HTML comments, ad slots, a Jekyll page's attribute lines, and the "python / Copy
+    code" buttons a chat window's text brings along. They become blank lines, so every
+    line keeps its number."""
     text = _FRONT_MATTER.sub(_blanked, text)
+    text = _ATTRIBUTES.sub("", text)
     text = _COPY_CODE.sub(_blanked, text)
     return _HIDDEN.sub(_blanked, text)
 
@@ -160,8 +172,25 @@ def spaced_headings(text: str) -> str:
 
 def named_alerts(text: str) -> str:
     """`text` with GitHub's alert marks ("> [!IMPORTANT]") written as the bold word a
-    reader sees on GitHub ("> **Important**")."""
-    return _ALERT.sub(lambda match: f"{match['quote']}**{match['kind'].capitalize()}**", text)
+    reader sees on GitHub ("> **Important**"), and the boxes of documentation sites
+    (":::tip[Conclusión]" … ":::") as quotes under their title."""
+    text = _ALERT.sub(lambda match: f"{match['quote']}**{match['kind'].capitalize()}**", text)
+    lines = text.split("\n")
+    fence, inside = "", False
+    for number, line in enumerate(lines):
+        marks = _FENCE.match(line)
+        if marks and not inside and (not fence or marks["marks"].startswith(fence)):
+            fence = "" if fence else marks["marks"][:3]
+            continue
+        opening = None if fence else _ADMONITION.match(line)
+        if opening and not inside:
+            title = opening["title"] or opening["text"] or opening["kind"].capitalize()
+            lines[number], inside = f"> **{title.strip()}**", True
+        elif inside and _ADMONITION_END.match(line):
+            lines[number], inside = "", False
+        elif inside:
+            lines[number] = f"> {line}" if line.strip() else ">"
+    return "\n".join(lines)
 
 
 def read_units(text: str) -> list[Unit]:
@@ -213,7 +242,7 @@ def _emoji_titles(units: list[Unit], lines: Sequence[str]) -> list[Unit]:
             and previous in ("hr", "noise")
             and unit.end - unit.start == 1
             and first
-            and unicodedata.category(first[0]) == "So"
+            and is_decoration(first[0])
             and len(unit.text) <= 60
             and not unit.text.endswith((".", "?", "？", "!", ":"))
         ):
@@ -438,6 +467,6 @@ def plain(inline: Token | None, first_line: bool = False) -> str:
     kept = "".join(
         character
         for character in text
-        if unicodedata.category(character) != "So" and character not in "\ufe0f\u200d"
+        if not is_decoration(character) and character not in "\ufe0f\u200d"
     )
     return " ".join(kept.split())

@@ -29,7 +29,7 @@ _PAIR = re.compile(
 )
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
-    rf"(?:(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.]"
+    rf"(?:(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.)]"
     r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__)"
     r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
@@ -145,9 +145,10 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
         if inside or not member.last_item:
             return inside
     elif member.answer_from is not None and any(
-        line.strip() for line in lines[member.answer_from : member.answer_from + 2]
+        line.strip()
+        for line in lines[member.answer_from : min(member.answer_from + 2, units[member.unit].end)]
     ):
-        return True
+        return True  # the answer starts in the question's own block
     # The two blocks a reader sees next; read one by one, so that every member costs little.
     following = (units[index] for index in range(member.unit + 1, len(units)))
     shown = list(islice((unit for unit in following if unit.kind not in _UNSEEN), 2))

@@ -15,7 +15,8 @@ _NUMBERED = re.compile(
     rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—、．）：]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
-_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell me…"
+_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
 # What a heading ends with when it links back to the top of the page: not the question.
@@ -106,7 +107,7 @@ def card_front(text: str) -> str:
     """`text` as it belongs on a card front: no number or "Q:" label, no Markdown
     emphasis, no quotation marks around it."""
     text = text.strip()
-    for pattern in (_NUMBERED, _LABELLED):
+    for pattern in (_NUMBERED, _LABELLED, _OUTLINE):
         match = pattern.match(text)
         if match:
             text = match["text"]
@@ -114,9 +115,17 @@ def card_front(text: str) -> str:
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
     if not text.isascii():  # decorative emoji: "⭐", "▶", "👶"
-        text = "".join(character for character in text if unicodedata.category(character) != "So")
+        text = "".join(character for character in text if not is_decoration(character))
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(text.strip(" *_")).strip()
+
+
+def is_decoration(character: str) -> bool:
+    """Tell whether `character` is an emoji or a pictograph that decorates a line ("⭐",
+    "▶", "🔹"), not a sign that is part of a name ("®", "©", "™", "℃")."""
+    return unicodedata.category(character) == "So" and not (
+        character <= "\u00ff" or "\u2100" <= character <= "\u214f"
+    )
 
 
 def is_numbered(text: str) -> bool:

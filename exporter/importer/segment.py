@@ -31,6 +31,7 @@ GENERIC_CATEGORIES = frozenset(
 
 
 # A line of further reading, or of a to-do list: never an answer.
+_UNSEEN = ("hr", "noise", "remark")
 _FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
 _LINK_LINE = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
@@ -76,7 +77,7 @@ class _Reading:
 
     state: str = "preamble"  # or "question", "section", "themes", "unanswered", "after"
     line: int = 0
-    level: int = 0  # a section's heading level
+    level: int = 0  # the level of the heading that opened the section or question
     text: str = ""
     own: tuple[int, int] | None = None
     tags: tuple[str, ...] = ()
@@ -117,6 +118,8 @@ def split(
     asking_sections = {
         section_of[id(member)] for member in every if reads_as_question(card_front(member.text))
     }
+    # Questions set apart by rules: a rule ends every answer, the last one's too.
+    ruled = _ruled(units, every)
     categories: list[tuple[int, int, str]] = []  # (heading level, line, name), outermost first
     reading = _Reading()
 
@@ -220,7 +223,7 @@ def split(
             result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
             continue
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
-        if deeper and not result.title and _first_shown(units, index):
+        if deeper and not result.title and _first_shown(units, index) and not _asks(unit):
             result.title = unit.text  # the document's name, set smaller than its questions
             continue
         if kind == "headings" and _next_in_sequence(unit, reading, lines):
@@ -247,11 +250,14 @@ def split(
                 heading is None
                 and kind != ""
                 and not only_kind
-                and asks_outright(unit.text)
+                and (asks_outright(unit.text) or reads_as_question(card_front(unit.text)))
                 and answered(Member(index, unit.start, unit.text), units, lines)
             ):
                 _drop_deeper(categories, unit.level)
                 open_question(heading or Member(index, unit.start, unit.text), None)
+                reading.level = unit.level
+            elif reading.state == "question" and 0 < reading.level < unit.level:
+                reading.content.append(unit)  # a part of an answer a shallower heading asked
             elif (
                 unit.level == 1
                 and not result.title
@@ -286,12 +292,19 @@ def split(
                 open_question(member, own)
             if unit.kind == "details":  # the answer is inside the question's own block
                 reading.content.append(unit)
+            elif kind == "list" and not answered(opening[-1], units, lines):
+                close(by_question=True)  # what follows is no answer of the list's last item
+                reading = _Reading("unanswered")
             continue
-        if unit.kind == "hr" and reading.state == "question" and _holds_answer(reading, lines):
+        if (
+            unit.kind == "hr"
+            and reading.state == "question"
+            and (_holds_answer(reading, lines) or (ruled and reading.content))
+        ):
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
             continue
-        if reading.state == "question" and _unanswered_list(unit, reading.content, lines):
+        if reading.state == "question" and _unanswered_list(units, index, reading.content, lines):
             close(by_question=True)  # questions of their own, not the answer's end
             result.skipped.append((unit.start + 1, "skipped a list of questions without answers"))
             reading = _Reading("unanswered")
@@ -341,6 +354,24 @@ def _only_links(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool
     return bool(filled) and all(_LINK_LINE.match(line) for line in filled)
 
 
+def _asks(unit: Unit) -> bool:
+    return is_numbered(unit.text) or reads_as_question(card_front(unit.text))
+
+
+def _ruled(units: Sequence[Unit], every: Sequence[Member]) -> bool:
+    """Tell whether most of the questions (`every`, after the first) stand right after a
+    rule."""
+    starts = sorted({member.unit for member in every})[1:]
+    after_rule = 0
+    for start in starts:
+        before = next(
+            (units[index] for index in range(start - 1, -1, -1) if units[index].kind != "noise"),
+            None,
+        )
+        after_rule += before is not None and before.kind == "hr"
+    return len(starts) >= 2 and after_rule >= 0.5 * len(starts)
+
+
 def _first_shown(units: Sequence[Unit], index: int) -> bool:
     """Tell whether `units[index]` is the first block a reader sees."""
     return all(unit.kind in ("noise", "hr") for unit in units[:index])
@@ -380,12 +411,20 @@ def _holds_answer(reading: _Reading, lines: Sequence[str]) -> bool:
     return any(unit.kind == "details" for unit in reading.content)
 
 
-def _unanswered_list(unit: Unit, content: Sequence[Unit], lines: Sequence[str]) -> bool:
-    """Tell whether the list `unit`, after the start of an answer (`content`), is a list
-    of questions with no answers: most items ask, few hold more than a line, and no line
-    ending in ':' announces it as part of the answer."""
+def _unanswered_list(
+    units: Sequence[Unit], index: int, content: Sequence[Unit], lines: Sequence[str]
+) -> bool:
+    """Tell whether the list `units[index]`, after the start of an answer (`content`), is
+    a list of questions with no answers: most items ask, few hold more than a line, no
+    line ending in ':' announces it as part of the answer, and no more of the answer
+    follows it (prose after it means the list was part of the answer)."""
+    unit = units[index]
     shown = [block for block in content if block.kind not in ("hr", "noise")]
     if unit.kind not in ("bullet_list", "ordered_list") or not shown:
+        return False
+    following = (units[number] for number in range(index + 1, len(units)))
+    later = next((block for block in following if block.kind not in _UNSEEN), None)
+    if later is not None and later.kind in ("paragraph", "fence", "code_block", "table"):
         return False
     if lines[shown[-1].end - 1].rstrip().endswith((":", "：")):
         return False
