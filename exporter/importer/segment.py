@@ -21,18 +21,28 @@ from exporter.importer.questions import (
 )
 from exporter.importer.tables import Row
 
+# The names of a table of contents: never a document's title.
+_CONTENTS = frozenset(
+    "contents table-contents table-of-contents toc 목차 目录 目錄 目次 índice indice"
+    " índice-de-contenidos содержание оглавление inhalt inhaltsverzeichnis sommaire"
+    " table-des-matières".split()
+)
 # Section names that say nothing about the questions under them: no tag.
-GENERIC_CATEGORIES = frozenset(
-    "questions interview-questions interview faq q-a qa questions-answers contents"
-    " table-contents table-of-contents frequently-asked-questions preguntas perguntas"
-    " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
-    " 질문 자주-묻는-질문 면접-질문".split()
+GENERIC_CATEGORIES = (
+    frozenset(
+        "questions interview-questions interview faq q-a qa questions-answers"
+        " frequently-asked-questions preguntas perguntas"
+        " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
+        " 질문 자주-묻는-질문 면접-질문".split()
+    )
+    | _CONTENTS
 )
 
 
-# A line of further reading, or of a to-do list: never an answer.
-_UNSEEN = ("hr", "noise", "remark")
+_UNSEEN = ("hr", "noise", "remark")  # blocks a reader does not read as text
+# A sentence's tail, set apart by mistake: "是展示强调内容", "and the rest".
 _FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
+# A line of further reading, or of a to-do list: never an answer.
 _LINK_LINE = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
     r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
@@ -244,6 +254,7 @@ def split(
                 and not result.questions
                 and reading.state == "preamble"
                 and not reads_as_question(card_front(unit.text))
+                and _names_document(unit.text, slug)
             ):
                 result.title = unit.text
             elif (heading is not None and opens(heading)) or (
@@ -263,7 +274,7 @@ def split(
                 and not result.title
                 and not result.questions
                 and (reading.state == "preamble")
-                and slug(unit.text) not in GENERIC_CATEGORIES
+                and _names_document(unit.text, slug)
             ):
                 result.title = unit.text
             elif heading is not None and reading.state == "section":
@@ -336,7 +347,7 @@ def _reads_as_sentence(text: str) -> bool:
     """Tell whether `text` is long enough to ask something: a name of one or two words
     ("Resources", "Conclusion") names a section. (In Chinese or Japanese one word asks:
     "死锁".)"""
-    if _FRAGMENT.match(text):  # "是展示强调内容", "and the rest": a sentence's tail
+    if _FRAGMENT.match(text):
         return False
     return len(text.split()) >= 3 or not text.isascii()
 
@@ -354,6 +365,12 @@ def _only_links(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool
     return bool(filled) and all(_LINK_LINE.match(line) for line in filled)
 
 
+def _names_document(heading: str, slug: Callable[[str], str]) -> bool:
+    """Tell whether a level-1 heading can be the document's title: not a table of
+    contents, not a numbered section ("# 1. About")."""
+    return slug(heading) not in _CONTENTS and not heading.lstrip()[:1].isdigit()
+
+
 def _asks(unit: Unit) -> bool:
     return is_numbered(unit.text) or reads_as_question(card_front(unit.text))
 
@@ -369,7 +386,7 @@ def _ruled(units: Sequence[Unit], every: Sequence[Member]) -> bool:
             None,
         )
         after_rule += before is not None and before.kind == "hr"
-    return len(starts) >= 2 and after_rule >= 0.5 * len(starts)
+    return bool(starts) and after_rule >= 0.5 * len(starts)
 
 
 def _first_shown(units: Sequence[Unit], index: int) -> bool:
