@@ -48,7 +48,11 @@ _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)
 _TAG_WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
     "a about an and are as at be do does for from how i in is it its me of on or our s that"
-    " the their them this to was what when where which who why will with would you your".split()
+    " the their them this to was what when where which who why will with would you your"
+    # French, Spanish, Portuguese and German: the words every question of theirs opens with
+    " qu est ce que qui quoi quel quelle quels quelles le la les un une des de du d l en et"
+    " es el los las del y por para como cual cuales o um uma os as do da dos das e em no na"
+    " der die das ein eine ist sind was wie warum und zu von mit".split()
 )
 MAX_DECK_ID_WORDS = 6
 MAX_ITEM_ID_WORDS = 4

@@ -59,6 +59,8 @@ _ONLY_CODE = re.compile(
 _EMPTY_LAST_ITEM = re.compile(r"\n[ \t]*+(?:[-*+]|\d++[.)])[ \t]*+\Z")
 _RULE = re.compile(r"^(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)$")
 _TODO_NOTE = re.compile(r"^(?:[-+*>][ \t]++)?+(?:TODO|TBD|FIXME|WIP)\b[^\n]{0,40}+$")
+_TASK = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)\[(?P<box>[ xX])\][ \t]++")
+_END_BREAK = re.compile(r"[ \t]*+<br\s*+/?>[ \t]*+$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*+(?:[-*+]|\d++[.)])\s+")
 _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
@@ -146,8 +148,11 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
 
 
 def _formatted_line(line: str) -> str:
-    """A line of a list with the HTML formatting in it (`<b>`, `<u>`, `<code>`) made
-    Markdown, its marker and indentation kept."""
+    """A line of a list with the HTML formatting in it (`<b>`, `<u>`, `<code>`, a `<br>`
+    at its end) made Markdown, its marker and indentation kept; a task's box ("- [x]")
+    drawn as the box GitHub shows (☑, ☐)."""
+    line = _TASK.sub(lambda match: match["marker"] + ("☐ " if match["box"] == " " else "☑ "), line)
+    line = _END_BREAK.sub("  ", line)  # a line break: two spaces, in Markdown
     closed = {match.group(1).lower() for match in _CLOSING_TAG.finditer(line)}
     if not closed:
         return line

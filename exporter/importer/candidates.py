@@ -15,6 +15,7 @@ from exporter.importer.questions import (
     asks_outright,
     card_front,
     commands,
+    fills_blank,
     is_numbered,
     reads_as_question,
 )
@@ -35,6 +36,9 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _UNSEEN = ("noise", "hr", "remark")
+_ANSWER_LINE = re.compile(
+    rf"^\s*+(?:\*\*|__)?+\s*+(?:{ANSWER_WORDS}|A)\s*+(?:\*\*|__)?+\s*+[:：]", re.IGNORECASE
+)
 _LONE_LABEL = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+\s*+$",
@@ -97,7 +101,8 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 and not first.endswith((".", "。", ":", "：", ";", ","))
                 and reads_as_question(card_front(first))
             )
-            if len(first) < 300 and (asks_outright(first) or commands(first) or untidy):
+            asks = asks_outright(first) or commands(first) or fills_blank(first)
+            if len(first) < 300 and (asks or untidy):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
@@ -164,6 +169,11 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
             return not all(asks_outright(item.text) for item in unit.items)
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
+
+
+def is_answer_label(line: str) -> bool:
+    """Tell whether `line` opens with an answer's label: "Answer:", "**A:**", "Ответ:"."""
+    return _ANSWER_LINE.match(line) is not None
 
 
 def is_toggle(summary: str) -> bool:

@@ -27,7 +27,11 @@ _DIFFICULTY = re.compile(
     r"|expert|junior|middle|senior|简单|中等|困难|초급|중급|고급)[)\]]?+$",
     re.IGNORECASE,
 )
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
+# A blank to fill: "（）", "( )" after a word that is no method's name, "____".
+_QUIZ_STEM = re.compile(r"(?:（\s*+）|(?<![\w.])\(\s*+\)|_{3,}+)(?:\s*+[。.:：])?+$|_{4,}+")
+_TRAILING_BREAKS = re.compile(r"(?:\s*+<br\s*+/?>)++\s*+$", re.IGNORECASE)
+# Emphasis opens and closes next to a letter, as in CommonMark: "____" is a blank to fill.
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
 _ASKING_WORDS = frozenset(
@@ -86,7 +90,7 @@ _ASKING_ENDINGS = (
 # Words that ask wherever they stand in Chinese, Japanese and Korean, and the endings
 # that name a comparison or a principle to explain ("…的区别", "…とは", "…차이점").
 _ASKING_INSIDE = re.compile(
-    r"什么|什麼|为什么|為什麼|如何|怎么|怎麼|怎样|哪些|哪个|是否|有何|何为"
+    r"什么|什麼|为什么|為什麼|如何|怎么|怎麼|怎样|哪些|哪个|是否|有何|何为|几[次个种点]|多少"
     r"|^(?:聊聊|讲讲|谈一谈|说一说|简单说说)"
     r"|(?:区别|區別|不同|差异|原理|原理分析|作用|用途|优缺点|优势|实现|思路|方案|流程|机制|场景"
     r"|方式|策略|特征|特点|とは|違い|차이|차이점|장단점)$"
@@ -112,6 +116,7 @@ def card_front(text: str) -> str:
         if match:
             text = match["text"]
             break
+    text = _TRAILING_BREAKS.sub("", text)
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
     if not text.isascii():  # decorative emoji: "⭐", "▶", "👶"
@@ -141,12 +146,20 @@ def reads_as_question(text: str) -> bool:
         return False
     if text.endswith(("?", "？", "?)", "？)")) or text.startswith("¿"):
         return True
+    if fills_blank(text):
+        return True
     if text.startswith(_ASKING_PREFIXES) or text.endswith(_ASKING_ENDINGS):
         return True
     if _ASKING_INSIDE.search(text):  # "int 和 Integer 有什么区别", "A 与 B 的区别"
         return True
     words = _WORD.findall(text.lower())
-    return bool(words) and words[0] in _ASKING_WORDS
+    return len(words) > 1 and words[0] in _ASKING_WORDS  # "DO" alone names a section
+
+
+def fills_blank(text: str) -> bool:
+    """Tell whether `text` is a quiz's stem with a blank to fill: "…叙述正确的是（）",
+    "…在内存的____存储区存放。"."""
+    return _QUIZ_STEM.search(text) is not None
 
 
 def commands(text: str) -> bool:

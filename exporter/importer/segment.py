@@ -7,11 +7,20 @@ inside the answers; what stands between is warned of as skipped.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
-from exporter.importer.blocks import Unit
-from exporter.importer.candidates import Member, answered, counts, is_lone_label, members
+from exporter.importer.blocks import Item, Unit
+from exporter.importer.candidates import (
+    Member,
+    answered,
+    counts,
+    is_answer_label,
+    is_lone_label,
+    members,
+)
 from exporter.importer.questions import (
     asks_outright,
     card_front,
@@ -94,6 +103,7 @@ class _Reading:
     content: list[Unit] = field(default_factory=list)
     row: Row | None = None
     source: str = ""  # the question as written, its number included
+    in_list: bool = False  # a list item, its answer the item's further lines
 
 
 def split(
@@ -133,10 +143,16 @@ def split(
     categories: list[tuple[int, int, str]] = []  # (heading level, line, name), outermost first
     reading = _Reading()
 
+    # Questions numbered, answers bulleted (or the other way round): a list of the
+    # other sort is part of an answer.
+    list_sort = _list_sort(units, asking, lines) if kind == "list" else ""
+
     def opens(member: Member) -> bool:
         text = card_front(member.text)
         if member.details or kind == "labels":  # a summary, a question cell, a "Q:" label
             return bool(text)  # asks, however it is worded
+        if list_sort and units[member.unit].kind != list_sort:
+            return False
         if reads_as_question(text) or (laid_out and id(member) in alone):
             return True
         if section_of[id(member)] not in asking_sections:
@@ -175,7 +191,7 @@ def split(
                     reading.own,
                     tuple(reading.content),
                     reading.tags,
-                    kind == "list",
+                    kind == "list" or reading.in_list,
                     reading.row,
                 )
             )
@@ -185,7 +201,7 @@ def split(
             result.skipped.append(
                 (shown[0].start + 1, "skipped the text before the first question")
             )
-        elif reading.state == "after" and shown:
+        elif reading.state == "after" and shown and not (by_question and ruled):
             message = "skipped the text after the rule that ends an answer"
             result.skipped.append((shown[0].start + 1, message))
         elif reading.state == "unanswered" and shown:
@@ -205,6 +221,8 @@ def split(
 
     def open_question(member: Member, own: tuple[int, int] | None) -> None:
         nonlocal reading
+        # Between a rule and the question after it: what the question shows (its code).
+        carried = reading.content if reading.state == "after" and ruled else []
         close(by_question=True)
         for line, name in [(line, name) for _, line, name in categories]:
             if (line, name) not in result.categories:
@@ -218,6 +236,7 @@ def split(
         reading = _Reading("question", member.line + 1, 0, text, own, tags)
         reading.row = member.row
         reading.source = lines[member.line] if member.line < len(lines) else ""
+        reading.content = list(carried)
 
     def deeper_question(unit: Unit) -> bool:
         """A heading below the questions' level that is a question all the same: one that
@@ -315,6 +334,12 @@ def split(
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
             continue
+        labelled = _labelled_items(unit, lines) if kind != "list" else []
+        if labelled:  # "61. Question?" items, each with its "Answer:" line: questions too
+            for item in labelled:
+                open_question(Member(index, item.start, item.text), (item.start + 1, item.end))
+                reading.in_list = True
+            continue
         if reading.state == "question" and _unanswered_list(units, index, reading.content, lines):
             close(by_question=True)  # questions of their own, not the answer's end
             result.skipped.append((unit.start + 1, "skipped a list of questions without answers"))
@@ -371,22 +396,42 @@ def _names_document(heading: str, slug: Callable[[str], str]) -> bool:
     return slug(heading) not in _CONTENTS and not heading.lstrip()[:1].isdigit()
 
 
+def _list_sort(units: Sequence[Unit], asking: Sequence[Member], lines: Sequence[str]) -> str:
+    """The sort of list (ordered_list, bullet_list) at least three in four of the asking
+    and answered items stand in, or ""."""
+    sorts = Counter(units[member.unit].kind for member in asking if answered(member, units, lines))
+    if not sorts:
+        return ""
+    sort, number = sorts.most_common(1)[0]
+    return sort if number >= 0.75 * sum(sorts.values()) else ""
+
+
+def _labelled_items(unit: Unit, lines: Sequence[str]) -> list[Item]:
+    """The items of the list `unit` when each asks and its next line is labelled as the
+    answer ("61. What is…?" / "Answer: …"): a guide whose questions changed shape."""
+    if unit.kind not in ("ordered_list", "bullet_list") or len(unit.items) < 2:
+        return []
+    labelled = [
+        item
+        for item in unit.items
+        if item.end > item.start + 1
+        and reads_as_question(card_front(item.text))
+        and is_answer_label(lines[item.start + 1])
+    ]
+    return labelled if len(labelled) == len(unit.items) else []
+
+
 def _asks(unit: Unit) -> bool:
     return is_numbered(unit.text) or reads_as_question(card_front(unit.text))
 
 
 def _ruled(units: Sequence[Unit], every: Sequence[Member]) -> bool:
-    """Tell whether most of the questions (`every`, after the first) stand right after a
-    rule."""
-    starts = sorted({member.unit for member in every})[1:]
-    after_rule = 0
-    for start in starts:
-        before = next(
-            (units[index] for index in range(start - 1, -1, -1) if units[index].kind != "noise"),
-            None,
-        )
-        after_rule += before is not None and before.kind == "hr"
-    return bool(starts) and after_rule >= 0.5 * len(starts)
+    """Tell whether a rule stands between most two questions next to each other
+    (`every`)."""
+    starts = sorted({member.unit for member in every})
+    pairs = list(pairwise(starts))
+    ruled = sum(any(unit.kind == "hr" for unit in units[a + 1 : b]) for a, b in pairs)
+    return bool(pairs) and ruled >= 0.5 * len(pairs)
 
 
 def _first_shown(units: Sequence[Unit], index: int) -> bool:
