@@ -15,20 +15,14 @@ from slugify import slugify as transliterated
 from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.importer.answers import answer_and_key_points, is_placeholder, themes_of
-from exporter.importer.blocks import (
-    Unit,
-    named_alerts,
-    read_units,
-    spaced_headings,
-    unwrap_fence,
-    without_hidden,
-)
+from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import KINDS, choose
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
 from exporter.importer.segment import Segmentation, split
+from exporter.importer.source import readable
 from exporter.importer.tables import columns_of, markdown_table, read_delimited
 from exporter.load import RESERVED_TAG_PREFIX, is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
@@ -85,7 +79,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
             )
         codes = [rows[0][index].strip() for index in columns.codes]
         text = markdown_table(rows)
-    text = named_alerts(spaced_headings(unwrap_fence(without_hidden(text))))
+    text = readable(text)
     units = read_units(text)
     mostly_html = _mostly_html(units, text)
     if mostly_html:  # a page written in HTML: read what it shows, as Markdown

@@ -1,8 +1,8 @@
 """A Markdown document → its top-level blocks, each with its source lines and plain text.
 
-One markdown-it parse; `<details>` blocks are grouped with their body, a guide pasted
-inside a code fence is unwrapped, and what a reader never sees as content (tables of
-contents, "back to top" links, anchors, wrappers, badges) is marked as noise.
+One markdown-it parse; `<details>` blocks are grouped with their body, and what a reader
+never sees as content (tables of contents, "back to top" links, anchors, wrappers,
+badges) is marked as noise, a chat assistant's words around a guide as remarks.
 """
 
 from __future__ import annotations
@@ -36,13 +36,6 @@ _BACK_TO_TOP = re.compile(
     r"\b(?:back|return|go)\s++to\s++(?:the\s++)?(?:top|contents|index)\b|⬆|↑", re.IGNORECASE
 )
 _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
-_MARKDOWN_FENCE_INFO = ("markdown", "md", "")
-_COPY_CODE = re.compile(
-    r"^[ \t]*+[\w+#.-]{1,20}+[ \t]*+\n"
-    r"[ \t]*+(?:Copy code|Copy|复制代码|コードをコピーする)[ \t]*+$\n?",
-    re.MULTILINE,
-)
 # What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
 # …:", "These are just a few examples…", "I hope this helps!".
 _CHAT_REMARK = re.compile(
@@ -55,30 +48,6 @@ _CHAT_REMARK = re.compile(
     r"|(?:i\s++)?hope\s++(?:this|these|that)\s++help"
     r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",
     re.IGNORECASE | re.DOTALL,
-)
-_UNSPACED_HEADING = re.compile(r"^(?P<marks> {0,3}#{2,6})(?=[^#\s])")
-_ALERT = re.compile(
-    r"^(?P<quote>[ \t]*+>[ \t]*+)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*+$",
-    re.IGNORECASE | re.MULTILINE,
-)
-# YAML front matter; some blogs lose its opening "---" and keep only the "key: value" lines.
-_ADMONITION = re.compile(
-    r"^ {0,3}+:{3,}+[ \t]*+(?P<kind>[A-Za-z]++)"
-    r"(?:\[(?P<title>[^\]\n]++)\]|[ \t]++(?P<text>\S.*))?+$"
-)
-_ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
-# A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"): its site hides them.
-_ATTRIBUTES = re.compile(r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$", re.MULTILINE)
-_FRONT_MATTER = re.compile(
-    r"\A(?:---[ \t]*+\n(?:[^\n]*+\n)*?"
-    r"|(?:[A-Za-z][\w-]*+:[^\n]*+\n(?:(?:[ \t]|-(?!--))[^\n]*+\n)*+)++)"
-    r"---[ \t]*+\n"
-)
-# Only where a line starts them: `<script>` in a code span is an answer's content.
-_HIDDEN = re.compile(
-    r"^[ \t]*+(?:<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->"
-    r"|<ins\b.*?</ins\s*+>)",
-    re.IGNORECASE | re.DOTALL | re.MULTILINE,
 )
 
 
@@ -109,88 +78,6 @@ class Unit:
     items: tuple[Item, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, as Markdown, header first
     markup: bool = False  # a paragraph with HTML a renderer shows as formatting
-
-
-def without_hidden(text: str) -> str:
-    """`text` without what a reader never sees: YAML front matter, scripts, styles,
-    HTML comments, ad slots, a Jekyll page's attribute lines, and the "python / Copy
-    code" buttons a chat window's text brings along. They become blank lines, so every
-    line keeps its number."""
-    text = _FRONT_MATTER.sub(_blanked, text)
-    text = _ATTRIBUTES.sub("", text)
-    text = _COPY_CODE.sub(_blanked, text)
-    return _HIDDEN.sub(_blanked, text)
-
-
-def _blanked(match: re.Match[str]) -> str:
-    return "\n" * match.group().count("\n")
-
-
-def unwrap_fence(text: str) -> str:
-    """`text` with a guide pasted inside a Markdown code fence taken out of it: the fence
-    lines become blank, so that every line keeps its number. A fence is unwrapped when it
-    is labelled markdown (or not labelled) and holds a heading, or is never closed."""
-    lines = text.split("\n")
-    index = 0
-    while index < len(lines):
-        match = _FENCE.match(lines[index])
-        if not match:
-            index += 1
-            continue
-        closing = _closing_fence(lines, index + 1, match["marks"])
-        info = match["info"].strip().lower()
-        inner = lines[index + 1 : closing if closing is not None else len(lines)]
-        holds_guide = any(line.lstrip().startswith("#") for line in inner)
-        if info in _MARKDOWN_FENCE_INFO and (holds_guide and (info or closing is None)):
-            lines[index] = ""
-            if closing is not None:
-                lines[closing] = ""
-            index += 1
-            continue
-        index = closing + 1 if closing is not None else len(lines)
-    return "\n".join(lines)
-
-
-def _closing_fence(lines: Sequence[str], start: int, marks: str) -> int | None:
-    for number in range(start, len(lines)):
-        stripped = lines[number].strip()
-        if stripped.startswith(marks[0] * len(marks)) and not stripped.strip(marks[0]):
-            return number
-    return None
-
-
-def spaced_headings(text: str) -> str:
-    """`text` with the headings written without a space ("####Preguntas:"), which
-    GitHub once showed as headings and CommonMark shows as text, made headings."""
-    lines = text.split("\n")
-    for token in _PARSER.parse(text):
-        if token.type == "paragraph_open" and token.map is not None:
-            for number in range(*token.map):
-                lines[number] = _UNSPACED_HEADING.sub(r"\g<marks> ", lines[number], count=1)
-    return "\n".join(lines)
-
-
-def named_alerts(text: str) -> str:
-    """`text` with GitHub's alert marks ("> [!IMPORTANT]") written as the bold word a
-    reader sees on GitHub ("> **Important**"), and the boxes of documentation sites
-    (":::tip[Conclusión]" … ":::") as quotes under their title."""
-    text = _ALERT.sub(lambda match: f"{match['quote']}**{match['kind'].capitalize()}**", text)
-    lines = text.split("\n")
-    fence, inside = "", False
-    for number, line in enumerate(lines):
-        marks = _FENCE.match(line)
-        if marks and not inside and (not fence or marks["marks"].startswith(fence)):
-            fence = "" if fence else marks["marks"][:3]
-            continue
-        opening = None if fence else _ADMONITION.match(line)
-        if opening and not inside:
-            title = opening["title"] or opening["text"] or opening["kind"].capitalize()
-            lines[number], inside = f"> **{title.strip()}**", True
-        elif inside and _ADMONITION_END.match(line):
-            lines[number], inside = "", False
-        elif inside:
-            lines[number] = f"> {line}" if line.strip() else ">"
-    return "\n".join(lines)
 
 
 def read_units(text: str) -> list[Unit]:

@@ -35,7 +35,7 @@ _LABEL = re.compile(
     r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
 )
-_UNSEEN = ("noise", "hr", "remark")
+UNSEEN = ("noise", "hr", "remark")  # blocks a reader does not read as text
 _ANSWER_LINE = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:{ANSWER_WORDS}|A)\s*+(?:\*\*|__)?+\s*+[:：]", re.IGNORECASE
 )
@@ -156,7 +156,7 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
         return True  # the answer starts in the question's own block
     # The two blocks a reader sees next; read one by one, so that every member costs little.
     following = (units[index] for index in range(member.unit + 1, len(units)))
-    shown = list(islice((unit for unit in following if unit.kind not in _UNSEEN), 2))
+    shown = list(islice((unit for unit in following if unit.kind not in UNSEEN), 2))
     for position, unit in enumerate(shown):
         if unit.kind == "details":  # a toggle or a part of the answer; not another question
             return bool(_ANSWER_SUMMARY.match(unit.text)) or not reads_as_question(unit.text)

@@ -7,35 +7,38 @@ inside the answers; what stands between is warned of as skipped.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
-from exporter.importer.blocks import Item, Unit
+from exporter.importer.blocks import Unit
 from exporter.importer.candidates import (
     Member,
     answered,
     counts,
-    is_answer_label,
     is_lone_label,
     members,
+)
+from exporter.importer.layout import (
+    CONTENTS,
+    asks_or_numbered,
+    first_shown,
+    labelled_items,
+    names_document,
+    only_links_follow,
+    question_list_sort,
+    reads_as_sentence,
+    rules_between,
+    sections_of,
+    unanswered_list,
 )
 from exporter.importer.questions import (
     asks_outright,
     card_front,
-    commands,
     is_numbered,
     reads_as_question,
 )
 from exporter.importer.tables import Row
 
-# The names of a table of contents: never a document's title.
-_CONTENTS = frozenset(
-    "contents table-contents table-of-contents toc 목차 目录 目錄 目次 índice indice"
-    " índice-de-contenidos содержание оглавление inhalt inhaltsverzeichnis sommaire"
-    " table-des-matières".split()
-)
 # Section names that say nothing about the questions under them: no tag.
 GENERIC_CATEGORIES = (
     frozenset(
@@ -44,18 +47,10 @@ GENERIC_CATEGORIES = (
         " preguntas-frecuentes вопросы 问题 常见问题 面试题 面试问题 質問 よく聞かれる質問"
         " 질문 자주-묻는-질문 면접-질문".split()
     )
-    | _CONTENTS
+    | CONTENTS
 )
 
 
-_UNSEEN = ("hr", "noise", "remark")  # blocks a reader does not read as text
-# A sentence's tail, set apart by mistake: "是展示强调内容", "and the rest".
-_FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
-# A line of further reading, or of a to-do list: never an answer.
-_LINK_LINE = re.compile(
-    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
-    r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
-)
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
 
 
@@ -134,18 +129,18 @@ def split(
     lists = {member.unit for member in every}
     laid_out = bool(lists) and len(alone) >= 0.75 * len(lists)
     # Numbered headings in a section where none asks are tips or steps, not questions.
-    section_of = _sections(units, every, level if kind == "headings" else 99)
+    section_of = sections_of(units, every, level if kind == "headings" else 99)
     asking_sections = {
         section_of[id(member)] for member in every if reads_as_question(card_front(member.text))
     }
     # Questions set apart by rules: a rule ends every answer, the last one's too.
-    ruled = _ruled(units, every)
+    ruled = rules_between(units, every)
     categories: list[tuple[int, int, str]] = []  # (heading level, line, name), outermost first
     reading = _Reading()
 
     # Questions numbered, answers bulleted (or the other way round): a list of the
     # other sort is part of an answer.
-    list_sort = _list_sort(units, asking, lines) if kind == "list" else ""
+    list_sort = question_list_sort(units, asking, lines) if kind == "list" else ""
 
     def opens(member: Member) -> bool:
         text = card_front(member.text)
@@ -161,9 +156,9 @@ def split(
             return True
         return (
             mostly_questions
-            and _reads_as_sentence(text)
+            and reads_as_sentence(text)
             and answered(member, units, lines)
-            and not _only_links(units, member.unit + 1, lines)
+            and not only_links_follow(units, member.unit + 1, lines)
         )
 
     def close(by_question: bool, by_level: int = 0) -> None:
@@ -252,7 +247,7 @@ def split(
             result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
             continue
         deeper = kind == "headings" and unit.kind == "heading" and unit.level > level
-        if deeper and not result.title and _first_shown(units, index) and not _asks(unit):
+        if deeper and not result.title and first_shown(units, index) and not asks_or_numbered(unit):
             result.title = unit.text  # the document's name, set smaller than its questions
             continue
         if kind == "headings" and _next_in_sequence(unit, reading, lines):
@@ -273,7 +268,7 @@ def split(
                 and not result.questions
                 and reading.state == "preamble"
                 and not reads_as_question(card_front(unit.text))
-                and _names_document(unit.text, slug)
+                and names_document(unit.text, slug)
             ):
                 result.title = unit.text
             elif (heading is not None and opens(heading)) or (
@@ -293,7 +288,7 @@ def split(
                 and not result.title
                 and not result.questions
                 and (reading.state == "preamble")
-                and _names_document(unit.text, slug)
+                and names_document(unit.text, slug)
             ):
                 result.title = unit.text
             elif heading is not None and reading.state == "section":
@@ -334,13 +329,13 @@ def split(
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
             continue
-        labelled = _labelled_items(unit, lines) if kind != "list" else []
+        labelled = labelled_items(unit, lines) if kind != "list" else []
         if labelled:  # "61. Question?" items, each with its "Answer:" line: questions too
             for item in labelled:
                 open_question(Member(index, item.start, item.text), (item.start + 1, item.end))
                 reading.in_list = True
             continue
-        if reading.state == "question" and _unanswered_list(units, index, reading.content, lines):
+        if reading.state == "question" and unanswered_list(units, index, reading.content, lines):
             close(by_question=True)  # questions of their own, not the answer's end
             result.skipped.append((unit.start + 1, "skipped a list of questions without answers"))
             reading = _Reading("unanswered")
@@ -350,93 +345,6 @@ def split(
     result.kind, result.level = kind, level
     result.counts = counts(units, lines)
     return result
-
-
-def _sections(units: Sequence[Unit], every: Sequence[Member], level: int) -> dict[int, int]:
-    """The section each member stands in: the index of the nearest heading above it
-    shallower than `level` (-1: none), by the member's id."""
-    sections: dict[int, int] = {}
-    current = -1
-    by_unit: dict[int, list[Member]] = {}
-    for member in every:
-        by_unit.setdefault(member.unit, []).append(member)
-    for index, unit in enumerate(units):
-        if unit.kind == "heading" and unit.level < level:
-            current = index
-        for member in by_unit.get(index, []):
-            sections[id(member)] = current
-    return sections
-
-
-def _reads_as_sentence(text: str) -> bool:
-    """Tell whether `text` is long enough to ask something: a name of one or two words
-    ("Resources", "Conclusion") names a section. (In Chinese or Japanese one word asks:
-    "死锁".)"""
-    if _FRAGMENT.match(text):
-        return False
-    return len(text.split()) >= 3 or not text.isascii()
-
-
-def _only_links(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool:
-    """Tell whether the blocks from `units[start]` up to the next heading are only links:
-    a list of further reading under a section's name, not an answer."""
-    shown = []
-    for unit in (units[index] for index in range(start, len(units))):
-        if unit.kind == "heading":
-            break
-        if unit.kind not in ("hr", "noise"):
-            shown.append(unit)
-    filled = [line for unit in shown for line in lines[unit.start : unit.end] if line.strip()]
-    return bool(filled) and all(_LINK_LINE.match(line) for line in filled)
-
-
-def _names_document(heading: str, slug: Callable[[str], str]) -> bool:
-    """Tell whether a level-1 heading can be the document's title: not a table of
-    contents, not a numbered section ("# 1. About")."""
-    return slug(heading) not in _CONTENTS and not heading.lstrip()[:1].isdigit()
-
-
-def _list_sort(units: Sequence[Unit], asking: Sequence[Member], lines: Sequence[str]) -> str:
-    """The sort of list (ordered_list, bullet_list) at least three in four of the asking
-    and answered items stand in, or ""."""
-    sorts = Counter(units[member.unit].kind for member in asking if answered(member, units, lines))
-    if not sorts:
-        return ""
-    sort, number = sorts.most_common(1)[0]
-    return sort if number >= 0.75 * sum(sorts.values()) else ""
-
-
-def _labelled_items(unit: Unit, lines: Sequence[str]) -> list[Item]:
-    """The items of the list `unit` when each asks and its next line is labelled as the
-    answer ("61. What is…?" / "Answer: …"): a guide whose questions changed shape."""
-    if unit.kind not in ("ordered_list", "bullet_list") or len(unit.items) < 2:
-        return []
-    labelled = [
-        item
-        for item in unit.items
-        if item.end > item.start + 1
-        and reads_as_question(card_front(item.text))
-        and is_answer_label(lines[item.start + 1])
-    ]
-    return labelled if len(labelled) == len(unit.items) else []
-
-
-def _asks(unit: Unit) -> bool:
-    return is_numbered(unit.text) or reads_as_question(card_front(unit.text))
-
-
-def _ruled(units: Sequence[Unit], every: Sequence[Member]) -> bool:
-    """Tell whether a rule stands between most two questions next to each other
-    (`every`)."""
-    starts = sorted({member.unit for member in every})
-    pairs = list(pairwise(starts))
-    ruled = sum(any(unit.kind == "hr" for unit in units[a + 1 : b]) for a, b in pairs)
-    return bool(pairs) and ruled >= 0.5 * len(pairs)
-
-
-def _first_shown(units: Sequence[Unit], index: int) -> bool:
-    """Tell whether `units[index]` is the first block a reader sees."""
-    return all(unit.kind in ("noise", "hr") for unit in units[:index])
 
 
 def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
@@ -471,30 +379,6 @@ def _holds_answer(reading: _Reading, lines: Sequence[str]) -> bool:
         start, end = reading.own
         return reading.row is None and any(line.strip() for line in lines[start:end])
     return any(unit.kind == "details" for unit in reading.content)
-
-
-def _unanswered_list(
-    units: Sequence[Unit], index: int, content: Sequence[Unit], lines: Sequence[str]
-) -> bool:
-    """Tell whether the list `units[index]`, after the start of an answer (`content`), is
-    a list of questions with no answers: most items ask, few hold more than a line, no
-    line ending in ':' announces it as part of the answer, and no more of the answer
-    follows it (prose after it means the list was part of the answer)."""
-    unit = units[index]
-    shown = [block for block in content if block.kind not in ("hr", "noise")]
-    if unit.kind not in ("bullet_list", "ordered_list") or not shown:
-        return False
-    following = (units[number] for number in range(index + 1, len(units)))
-    later = next((block for block in following if block.kind not in _UNSEEN), None)
-    if later is not None and later.kind in ("paragraph", "fence", "code_block", "table"):
-        return False
-    if lines[shown[-1].end - 1].rstrip().endswith((":", "：")):
-        return False
-    asking = sum(asks_outright(item.text) or commands(item.text) for item in unit.items)
-    filled = sum(1 for line in lines[unit.start : unit.end] if line.strip())
-    if len(unit.items) == 1:  # one question, on one line, asked outright
-        return filled == 1 and asks_outright(unit.items[0].text)
-    return asking >= 2 / 3 * len(unit.items) and filled <= 2 * len(unit.items)
 
 
 def _end_of(unit: Unit, member: Member) -> int:
