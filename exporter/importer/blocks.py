@@ -351,9 +351,10 @@ def plain(inline: Token | None, first_line: bool = False) -> str:
         elif child.type == "html_inline" and not _markup(children, position):
             pieces.append(child.content)  # `<div>` in "What is <div>?" is text
     text = "".join(pieces)
-    kept = "".join(
-        character
-        for character in text
-        if not is_decoration(character) and character not in "\ufe0f\u200d"
-    )
-    return " ".join(kept.split())
+    if not text.isascii():  # decorative emoji and their joiners
+        text = "".join(
+            character
+            for character in text
+            if not is_decoration(character) and character not in "\ufe0f\u200d"
+        )
+    return " ".join(text.split())

@@ -18,6 +18,7 @@ _COPY_CODE = re.compile(
     re.MULTILINE,
 )
 _UNSPACED_HEADING = re.compile(r"^(?P<marks> {0,3}#{2,6})(?=[^#\s])")
+_UNSPACED_ANYWHERE = re.compile(r"^ {0,3}#{2,6}[^#\s]", re.MULTILINE)
 _ALERT = re.compile(
     r"^(?P<quote>[ \t]*+>[ \t]*+)\[!(?P<kind>NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*+$",
     re.IGNORECASE | re.MULTILINE,
@@ -99,6 +100,8 @@ def _closing_fence(lines: Sequence[str], start: int, marks: str) -> int | None:
 def spaced_headings(text: str) -> str:
     """`text` with the headings written without a space ("####Preguntas:"), which
     GitHub once showed as headings and CommonMark shows as text, made headings."""
+    if not _UNSPACED_ANYWHERE.search(text):
+        return text  # the common case: no parse needed
     lines = text.split("\n")
     for token in _PARSER.parse(text):
         if token.type == "paragraph_open" and token.map is not None:
