@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,3 +70,42 @@ questions:
     question: What is first?
     answer: The *first* answer.
 """
+
+
+# The Debian package of each program a test runs.
+PACKAGES = {
+    "soffice": "libreoffice-writer-nogui",
+    "pdftotext": "poppler-utils",
+    "fc-match": "fontconfig",
+}
+
+
+def require_program(program: str) -> str:
+    """The path of `program`; skip the test without it, except in CI, where it must be."""
+    found = shutil.which(program)
+    if found:
+        return found
+    reason = f"{program} not found: install the Debian package {PACKAGES[program]}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (.ci/run installs them)")
+    pytest.skip(reason)
+
+
+def libreoffice_convert(documents: Sequence[Path], to: str, folder: Path) -> None:
+    """Convert `documents` with LibreOffice (`to`: "pdf", "odt", "docx"…) into `folder`,
+    with a profile of its own beside it."""
+    subprocess.run(
+        [
+            require_program("soffice"),
+            f"-env:UserInstallation={(folder.parent / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(folder),
+            *(str(path) for path in documents),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )

@@ -12,6 +12,7 @@ importer.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from support import FIXTURES, import_apkg
+from support import FIXTURES, import_apkg, libreoffice_convert
 
 from exporter.cli import main
 from exporter.load import load_deck
@@ -93,6 +94,7 @@ def _write_word(path: Path) -> Path:
     """The Word fixture, as someone writes it in Word: styles, bold runs, a list, a table."""
     import docx
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     document = docx.Document()
     document.add_heading("Product Manager Interview Questions", level=1)
 
@@ -254,3 +256,20 @@ def test_imported_shape_builds_and_anki_imports_every_note(
         assert (new, len(imported.notes())) == (notes, notes)
     finally:
         imported.collection.close()
+
+
+def test_word_file_saved_by_libreoffice_imports_as_from_word(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The Word fixture opened in LibreOffice and saved again, first as .odt, then as
+    .docx: LibreOffice writes its own styles, numbering and tables."""
+    written = _write_word(tmp_path / "word" / "notes.docx")
+    libreoffice_convert([written], "odt", tmp_path / "odt")
+    libreoffice_convert([tmp_path / "odt" / "notes.odt"], "docx", tmp_path / "resaved")
+    resaved = tmp_path / "resaved" / "notes.docx"
+    with zipfile.ZipFile(resaved) as package:
+        assert b"LibreOffice" in package.read("docProps/app.xml")  # its writer, not ours
+    output = tmp_path / "deck.yaml"
+    _import(runner, resaved, output)
+    problems = _problems(load_deck(output), DOCUMENTS[WORD])
+    assert not problems, "\n".join(problems)

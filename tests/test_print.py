@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import SHIPPED_DECK, copy_shipped
+from support import SHIPPED_DECK, copy_shipped, libreoffice_convert, require_program
 
 from exporter.cli import main
 from exporter.load import load_deck
@@ -38,28 +37,13 @@ class Page:
     lines: tuple[Line, ...]
 
 
-PACKAGES = {
-    "soffice": "libreoffice-writer-nogui",
-    "pdftotext": "poppler-utils",
-    "fc-match": "fontconfig",
-}
-
-
-def _require(program: str) -> str:
-    """The path of `program`; skip the test without it, except in CI, where it must be."""
-    found = shutil.which(program)
-    if found:
-        return found
-    reason = f"{program} not found: install the Debian package {PACKAGES[program]}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (.ci/run installs them)")
-    pytest.skip(reason)
-
-
 def _pages(pdf: Path) -> list[Page]:
     """The pages of `pdf` as lines of words, read with pdftotext -bbox."""
     result = subprocess.run(
-        [_require("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+        [require_program("pdftotext"), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     pages = []
     for match in re.finditer(
@@ -107,8 +91,8 @@ def _markdown_text(markdown: str) -> str:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """PDFs of both handouts on Letter and A4, made by LibreOffice in one run."""
-    soffice = _require("soffice")
-    _require("pdftotext")
+    require_program("soffice")
+    require_program("pdftotext")
     root = tmp_path_factory.mktemp("print")
     documents = root / "documents"
     documents.mkdir()
@@ -122,34 +106,20 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         shutil.copy(
             out / "anthropic-culture-fit-practice.docx", documents / f"{size}-practice.docx"
         )
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(root / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(root / "pdf"),
-            *sorted(str(path) for path in documents.iterdir()),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice_convert(sorted(documents.iterdir()), "pdf", root / "pdf")
     return {path.stem: path for path in (root / "pdf").iterdir()}
 
 
 def _plain_text(pdf: Path) -> str:
     result = subprocess.run(
-        [_require("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+        [require_program("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
     )
     return " ".join(result.stdout.split())
 
 
 def _layout_pages(pdf: Path) -> list[str]:
     result = subprocess.run(
-        [_require("pdftotext"), "-layout", str(pdf), "-"],
+        [require_program("pdftotext"), "-layout", str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -220,7 +190,7 @@ def test_practice_questions_keep_their_ruled_space(printed: dict[str, Path], nam
 @pytest.mark.parametrize(("font", "twin"), [("Cambria", "Caladea"), ("Calibri", "Carlito")])
 def test_fonts_print_with_their_metric_compatible_twins(font: str, twin: str) -> None:
     result = subprocess.run(
-        [_require("fc-match"), "--format=%{family}", font],
+        [require_program("fc-match"), "--format=%{family}", font],
         capture_output=True,
         text=True,
         check=True,
