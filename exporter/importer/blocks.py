@@ -344,7 +344,7 @@ def plain(inline: Token | None, first_line: bool = False) -> str:
             pieces.append(child.content)
         elif child.type == "code_inline":
             pieces.append(f"`{child.content}`")
-        elif child.type == "softbreak" or (
+        elif child.type in ("softbreak", "hardbreak") or (
             child.type == "html_inline" and child.content.lower().startswith("<br")
         ):
             pieces.append(" ")

@@ -16,6 +16,7 @@ from exporter.importer.questions import (
     card_front,
     commands,
     fills_blank,
+    is_bare_label,
     is_numbered,
     reads_as_question,
 )
@@ -46,11 +47,14 @@ _LONE_LABEL = re.compile(
 )
 # The summary of a <details> that only hides the answer to the question above it.
 _ANSWER_SUMMARY = re.compile(
-    rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n"
-    r"|solução|lösung|解答|解析|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기"
-    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see)\b)\b",
+    rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:(?:{ANSWER_WORDS}|solution"
+    r"|soluci[oó]n|solução|lösung"
+    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see))\b"
+    r"|解答|解析|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기)",
     re.IGNORECASE,
 )
+# "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
+_NAMES_ANSWER = re.compile(rf"(?:{ANSWER_WORDS}|solution|解答|解析)$", re.IGNORECASE)
 _NOT_QUESTION_LABEL = re.compile(
     r"^(?:answer|key\s++points?|a|note|tips?|example)(?:\*\*|__)?+\s*+[:.]", re.IGNORECASE
 )
@@ -87,7 +91,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 if pair and _asks_before_answer(pair):
                     read = Row(card_front(pair["question"]), pair["answer"].strip())
                     found.append(Member(index, number, pair["question"], None, True, read))
-        elif kind == "details" and unit.kind == "details" and not _ANSWER_SUMMARY.match(unit.text):
+        elif kind == "details" and unit.kind == "details" and not is_toggle(unit.text):
             line = next(
                 (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
                 unit.start,
@@ -159,7 +163,7 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
     shown = list(islice((unit for unit in following if unit.kind not in UNSEEN), 2))
     for position, unit in enumerate(shown):
         if unit.kind == "details":  # a toggle or a part of the answer; not another question
-            return bool(_ANSWER_SUMMARY.match(unit.text)) or not reads_as_question(unit.text)
+            return is_toggle(unit.text) or not reads_as_question(unit.text)
         if unit.kind in ("paragraph", "html"):  # a run of other questions is no answer
             return not all(
                 other.kind in ("paragraph", "html") and asks_outright(other.text)
@@ -178,7 +182,7 @@ def is_answer_label(line: str) -> bool:
 
 def is_toggle(summary: str) -> bool:
     """Tell whether a `<details>` summary only says what it hides: "Answer", "Show", "展开"."""
-    return _ANSWER_SUMMARY.match(summary) is not None
+    return bool(_ANSWER_SUMMARY.match(summary) or _NAMES_ANSWER.search(summary.rstrip(" \t:：.!")))
 
 
 def is_lone_label(line: str) -> bool:
@@ -220,7 +224,7 @@ def choose(
                     kind == "labels" and bool(text)
                 )  # "Q:", "**3)**": a question whatever its words
                 or reads_as_question(text)
-                or (kind == "headings" and is_numbered(member.text))
+                or (kind == "headings" and (is_numbered(member.text) or is_bare_label(text)))
             )
             if asks and answered(member, units, lines):
                 score += 1

@@ -15,6 +15,7 @@ from exporter.importer.questions import (
     card_front,
     commands,
     is_numbered,
+    is_sub_label,
     reads_as_question,
 )
 
@@ -27,6 +28,8 @@ CONTENTS = frozenset(
 # A sentence's tail, set apart by mistake: "是展示强调内容", "and the rest".
 _FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
 # A line of further reading, or of a to-do list: never an answer.
+# A quiz's metadata lines under a question's number: "类型： 单选题 标签： GitHub".
+_METADATA = re.compile(r"^(?:[^\s:：]{1,12}\s*+[:：]\s*+\S[^:：]{0,40}?\s*+){1,4}$")
 _LINK_LINE = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
     r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
@@ -144,3 +147,19 @@ def unanswered_list(
     if len(unit.items) == 1:  # one question, on one line, asked outright
         return filled == 1 and asks_outright(unit.items[0].text)
     return asking >= 2 / 3 * len(unit.items) and filled <= 2 * len(unit.items)
+
+
+def question_under(units: Sequence[Unit], index: int) -> int | None:
+    """The index of the paragraph that holds the question a bare label ("## 第 1 题")
+    at `units[index]` numbers: the first one under it, past a "题目" sub-heading and
+    "**类型：** 单选题" lines; None when the label's section has none."""
+    level = units[index].level
+    for number in range(index + 1, len(units)):
+        unit = units[number]
+        if unit.kind == "heading" and (unit.level <= level or not is_sub_label(unit.text)):
+            return None
+        if unit.kind == "paragraph" and not _METADATA.match(unit.text):
+            return number
+        if unit.kind not in (*UNSEEN, "heading", "paragraph"):
+            return None
+    return None

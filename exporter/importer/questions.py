@@ -28,6 +28,16 @@ _DIFFICULTY = re.compile(
     re.IGNORECASE,
 )
 # A blank to fill: "（）", "( )" after a word that is no method's name, "____".
+_BARE_LABEL = re.compile(
+    r"^(?:第\s*+\d++\s*+[题題问問]|(?:Q|question|pregunta|pergunta|вопрос|frage|domanda|"
+    r"exercise|ejercicio|질문|問題|问题|题目|題目)\s*+(?:#|No\.?+|№)?+\s*+\d++)\s*+[.:：)]?+$",
+    re.IGNORECASE,
+)
+_SUB_LABEL = re.compile(
+    r"^(?:题目|題目|问题|問題|题干|question|problem|pregunta|enunciado|pergunta|вопрос|задача"
+    r"|문제|질문)\s*+[:：]?+$",
+    re.IGNORECASE,
+)
 _QUIZ_STEM = re.compile(r"(?:（\s*+）|(?<![\w.])\(\s*+\)|_{3,}+)(?:\s*+[。.:：])?+$|_{4,}+")
 _TRAILING_BREAKS = re.compile(r"(?:\s*+<br\s*+/?>)++\s*+$", re.IGNORECASE)
 # Emphasis opens and closes next to a letter, as in CommonMark: "____" is a blank to fill.
@@ -154,6 +164,17 @@ def reads_as_question(text: str) -> bool:
         return True
     words = _WORD.findall(text.lower())
     return len(words) > 1 and words[0] in _ASKING_WORDS  # "DO" alone names a section
+
+
+def is_bare_label(text: str) -> bool:
+    """Tell whether `text` (a card front) only numbers a question ("第 1 题", "Question 3"):
+    the question itself is the paragraph under it."""
+    return _BARE_LABEL.match(text) is not None
+
+
+def is_sub_label(text: str) -> bool:
+    """Tell whether `text` only says that the question comes next ("题目", "Problem")."""
+    return _SUB_LABEL.match(text) is not None
 
 
 def fills_blank(text: str) -> bool:

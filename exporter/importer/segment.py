@@ -26,6 +26,7 @@ from exporter.importer.layout import (
     names_document,
     only_links_follow,
     question_list_sort,
+    question_under,
     reads_as_sentence,
     rules_between,
     sections_of,
@@ -34,6 +35,7 @@ from exporter.importer.layout import (
 from exporter.importer.questions import (
     asks_outright,
     card_front,
+    is_bare_label,
     is_numbered,
     reads_as_question,
 )
@@ -146,6 +148,8 @@ def split(
         text = card_front(member.text)
         if member.details or kind == "labels":  # a summary, a question cell, a "Q:" label
             return bool(text)  # asks, however it is worded
+        if kind == "headings" and is_bare_label(text):  # "## 第 1 题": the question under it
+            return question_under(units, member.unit) is not None
         if list_sort and units[member.unit].kind != list_sort:
             return False
         if reads_as_question(text) or (laid_out and id(member) in alone):
@@ -242,7 +246,10 @@ def split(
             and (reading.state != "question" or is_numbered(unit.text))
         )
 
+    hidden_until = -1  # the blocks between a bare "第 1 题" and its question: read already
     for index, unit in enumerate(units):
+        if index <= hidden_until:
+            continue
         if unit.kind == "remark":
             result.skipped.append((unit.start + 1, "skipped a chat assistant's remark"))
             continue
@@ -271,6 +278,12 @@ def split(
                 and names_document(unit.text, slug)
             ):
                 result.title = unit.text
+            elif heading is not None and is_bare_label(card_front(heading.text)) and opens(heading):
+                _drop_deeper(categories, unit.level)
+                asked = question_under(units, index)
+                assert asked is not None  # opens() found it
+                open_question(Member(asked, units[asked].start, units[asked].text), None)
+                reading.level, hidden_until = unit.level, asked
             elif (heading is not None and opens(heading)) or (
                 heading is None
                 and kind != ""

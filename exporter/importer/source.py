@@ -31,6 +31,8 @@ _ADMONITION = re.compile(
 _ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
 # A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"): its site hides them.
 _ATTRIBUTES = re.compile(r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$", re.MULTILINE)
+_FOOTNOTE = re.compile(r"^\[\^(?P<label>[^\]\s]++)\]:[ \t]*+(?P<note>\S[^\n]*+)$", re.MULTILINE)
+_FOOTNOTE_CALL = re.compile(r"\[\^(?P<label>[^\]\s]++)\]")
 _FRONT_MATTER = re.compile(
     r"\A(?:---[ \t]*+\n(?:[^\n]*+\n)*?"
     r"|(?:[A-Za-z][\w-]*+:[^\n]*+\n(?:(?:[ \t]|-(?!--))[^\n]*+\n)*+)++)"
@@ -46,7 +48,23 @@ _HIDDEN = re.compile(
 
 def readable(text: str) -> str:
     """`text` as a reader sees it, every line at its number."""
-    return named_alerts(spaced_headings(unwrap_fence(without_hidden(text))))
+    return inlined_notes(named_alerts(spaced_headings(unwrap_fence(without_hidden(text)))))
+
+
+def inlined_notes(text: str) -> str:
+    """`text` with each footnote ("date[^dates]" … "[^dates]: See …") written where it
+    is called, in brackets, and its own line left blank: a card has no foot."""
+    notes = {
+        match["label"]: match["note"].strip().removesuffix(".").removesuffix("。")
+        for match in _FOOTNOTE.finditer(text)
+    }
+    if not notes:
+        return text
+    text = _FOOTNOTE.sub("", text)
+    return _FOOTNOTE_CALL.sub(
+        lambda call: f" ({notes[call['label']]})" if call["label"] in notes else call.group(),
+        text,
+    )
 
 
 def without_hidden(text: str) -> str:
