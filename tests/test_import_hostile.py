@@ -101,6 +101,20 @@ def test_pictures_come_along_only_when_the_build_can_show_them(
         assert result.exit_code == 0, result.output
 
 
+def test_an_answer_that_is_only_a_missing_picture_keeps_its_name(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """CommonMark example 581: a picture with no description, which is not there."""
+    source = tmp_path / "guide.md"
+    source.write_text("## What does the diagram show?\n\n![](/url)\n")
+    code, _, stderr = _import(runner, source, tmp_path / "data" / "d.yaml")
+    assert code == 0, stderr
+    assert (
+        stderr == f"{source}: warning: picture '/url' is outside the data folder: kept its name\n"
+    )
+    assert load_deck(tmp_path / "data" / "d.yaml").questions[0].answer == "/url"
+
+
 def test_follow_up_questions_nested_in_details_are_cards_of_their_own(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -50,8 +50,9 @@ def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Picture
         return f"[{alt or target}]({target})"
     found = read_picture(folder, target)
     if not isinstance(found, Media):
-        pictures.warnings.append(f"picture '{target}' {found}: kept its description")
-        return alt
+        kept = "its description" if alt.strip() else "its name"  # an answer never left empty
+        pictures.warnings.append(f"picture '{target}' {found}: kept {kept}")
+        return alt if alt.strip() else target
     name = _name_for(
         Path(target.split("?", 1)[0].split("#", 1)[0]).name, found.data, images, pictures
     )
