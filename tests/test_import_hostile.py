@@ -115,6 +115,27 @@ def test_an_answer_that_is_only_a_missing_picture_keeps_its_name(
     assert load_deck(tmp_path / "data" / "d.yaml").questions[0].answer == "/url"
 
 
+def test_pictures_nested_in_descriptions_never_reach_the_build_unread(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """CommonMark examples 574 and 579 (a picture in a picture's description, a title in
+    odd spacing), nested deeper than the importer undoes, beside one it brings along."""
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "pic.png")
+    source = tmp_path / "guide.md"
+    source.write_text(
+        "## What is nested?\n\n![foo ![bar](/url)](/url2) and"
+        ' ![t](pic.png  "title"   ) and ![a ![b ![c ![d](/1)](/2)](/3)](/4)\n'
+    )
+    data = tmp_path / "data" / "d.yaml"
+    code, _, stderr = _import(runner, source, data)
+    assert code == 0, stderr
+    assert "picture '/1' left as text" in stderr
+    answer = load_deck(data).questions[0].answer
+    assert answer == "foo bar and ![t](images/pic.png) and a b c \\![d](/1)"
+    result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+
+
 def test_follow_up_questions_nested_in_details_are_cards_of_their_own(
     runner: CliRunner, tmp_path: Path
 ) -> None:

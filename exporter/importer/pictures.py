@@ -9,11 +9,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from exporter.images import Media, read_picture
+from exporter.markdown import render_markdown
 from exporter.model import Deck
 
+# A picture: its description (which may hold one bracketed part, as "![a [b]](…)"), its
+# target, and a title in any of CommonMark's three quotes.
 _IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]\n]*+)\]\((?P<src><[^>\n]*+>|[^)\s]++)(?:\s++\"[^\"\n]*+\")?+\)"
+    r"!\[(?P<alt>(?:[^\[\]\n]|\[[^\[\]\n]*+\])*+)\]\((?P<src><[^>\n]*+>|[^)\s]++)"
+    r"(?:\s++(?:\"[^\"\n]*+\"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)"
 )
+# What is left of a picture the pattern did not see: shown as a link to it, never as a
+# picture the build would look for.
+_PICTURE_MARK = re.compile(r"!(?=\[(?![^\]\n]*+\]\(images/))")
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
 IMAGES_FOLDER = "images"
 
@@ -25,6 +32,7 @@ class Pictures:
 
     files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set)  # the references written, images/…
 
 
 def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck, Pictures]:
@@ -36,13 +44,24 @@ def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck,
     folder = source_folder.resolve()
 
     def fix(text: str) -> str:
-        return _IMAGE.sub(lambda match: _picture(match, folder, images, pictures), text)
+        for _ in range(3):  # a picture inside a picture's description: inner one first
+            fixed = _IMAGE.sub(lambda match: _picture(match, folder, images, pictures), text)
+            if fixed == text:
+                break
+            text = fixed
+        unseen = [t for t in render_markdown(text).images if t not in pictures.targets]
+        if unseen:  # nested past what the passes undo: shown as text, never looked for
+            pictures.warnings += [f"picture '{target}' left as text" for target in unseen]
+            text = _PICTURE_MARK.sub(lambda _: "\\!", text)
+        return text
 
     return _map_markdown(deck, fix), pictures
 
 
 def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Pictures) -> str:
     alt, target = match["alt"], match["src"].strip("<>")
+    if target in pictures.targets:
+        return match.group()  # brought along already, by an earlier pass
     if _WEB.match(target):
         pictures.warnings.append(
             f"picture '{target}' is on the web, and builds read no network: made it a link"
@@ -56,7 +75,9 @@ def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Picture
     name = _name_for(
         Path(target.split("?", 1)[0].split("#", 1)[0]).name, found.data, images, pictures
     )
-    return f"![{alt}]({PurePosixPath(IMAGES_FOLDER) / name})"
+    written = str(PurePosixPath(IMAGES_FOLDER) / name)
+    pictures.targets.add(written)
+    return f"![{alt}]({written})"
 
 
 def _name_for(name: str, data: bytes, images: Path, pictures: Pictures) -> str:
