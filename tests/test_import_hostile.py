@@ -101,7 +101,7 @@ def test_pictures_come_along_only_when_the_build_can_show_them(
         assert result.exit_code == 0, result.output
 
 
-def test_an_answer_that_is_only_a_missing_picture_keeps_its_name(
+def test_an_answer_that_is_only_missing_pictures_keeps_their_names(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     """CommonMark example 581: a picture with no description, which is not there."""
@@ -109,10 +109,23 @@ def test_an_answer_that_is_only_a_missing_picture_keeps_its_name(
     source.write_text("## What does the diagram show?\n\n![](/url)\n")
     code, _, stderr = _import(runner, source, tmp_path / "data" / "d.yaml")
     assert code == 0, stderr
-    assert (
-        stderr == f"{source}: warning: picture '/url' is outside the data folder: kept its name\n"
-    )
+    warning = f"{source}: warning: picture '/url' is outside the data folder: kept its description"
+    assert stderr == warning + "\n"
     assert load_deck(tmp_path / "data" / "d.yaml").questions[0].answer == "/url"
+
+
+def test_a_picture_path_written_with_backslashes_comes_along(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A guide written on Windows: "images\\diagram.png"."""
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "images" / "diagram.png")
+    source = tmp_path / "guide.md"
+    source.write_text("## What does it show?\n\n![diagram](images\\diagram.png)\n")
+    data = tmp_path / "data" / "d.yaml"
+    code, _, stderr = _import(runner, source, data)
+    assert (code, stderr) == (0, "")
+    assert load_deck(data).questions[0].answer == "![diagram](images/diagram.png)"
 
 
 def test_pictures_nested_in_descriptions_never_reach_the_build_unread(

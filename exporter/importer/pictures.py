@@ -33,6 +33,7 @@ class Pictures:
     files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     targets: set[str] = field(default_factory=set)  # the references written, images/…
+    missing: list[str] = field(default_factory=list)  # pictures not found, in order
 
 
 def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck, Pictures]:
@@ -44,6 +45,13 @@ def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck,
     folder = source_folder.resolve()
 
     def fix(text: str) -> str:
+        pictures.missing.clear()
+        text = brought(text)
+        if text.strip() or not pictures.missing:
+            return text
+        return " ".join(pictures.missing)  # only pictures, none found: their names, not nothing
+
+    def brought(text: str) -> str:
         for _ in range(3):  # a picture inside a picture's description: inner one first
             fixed = _IMAGE.sub(lambda match: _picture(match, folder, images, pictures), text)
             if fixed == text:
@@ -67,13 +75,14 @@ def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Picture
             f"picture '{target}' is on the web, and builds read no network: made it a link"
         )
         return f"[{alt or target}]({target})"
-    found = read_picture(folder, target)
+    path = target.replace("\\", "/")  # "images\\a.png", written on Windows
+    found = read_picture(folder, path)
     if not isinstance(found, Media):
-        kept = "its description" if alt.strip() else "its name"  # an answer never left empty
-        pictures.warnings.append(f"picture '{target}' {found}: kept {kept}")
-        return alt if alt.strip() else target
+        pictures.warnings.append(f"picture '{target}' {found}: kept its description")
+        pictures.missing.append(target)
+        return alt
     name = _name_for(
-        Path(target.split("?", 1)[0].split("#", 1)[0]).name, found.data, images, pictures
+        Path(path.split("?", 1)[0].split("#", 1)[0]).name, found.data, images, pictures
     )
     written = str(PurePosixPath(IMAGES_FOLDER) / name)
     pictures.targets.add(written)

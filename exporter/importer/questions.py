@@ -30,7 +30,8 @@ _DIFFICULTY = re.compile(
 # A blank to fill: "（）", "( )" after a word that is no method's name, "____".
 _BARE_LABEL = re.compile(
     r"^(?:第\s*+\d++\s*+[题題问問]|(?:Q|question|pregunta|pergunta|вопрос|frage|domanda|"
-    r"exercise|ejercicio|질문|問題|问题|题目|題目)\s*+(?:#|No\.?+|№)?+\s*+\d++)\s*+[.:：)]?+$",
+    r"exercise|ejercicio|질문|問題|问题|题目|題目)\s*+(?:#|No\.?+|№)?+\s*+\d++"
+    r"|(?-i:[A-Z][A-Z0-9]{0,11}+[-_]\d{1,4}+))\s*+[.:：)]?+$",  # "JAVA-001": an id
     re.IGNORECASE,
 )
 _SUB_LABEL = re.compile(

@@ -122,6 +122,8 @@ def split(
     asking = [m for m in every if reads_as_question(card_front(m.text)) or is_numbered(m.text)]
     # Where most siblings ask, an imperative ("Explain…") asks too.
     mostly_questions = bool(every) and len(asking) >= 0.5 * len(every)
+    # Where the questions are numbered, an unnumbered heading that does not ask is a note.
+    numbered = bool(asking) and sum(is_numbered(m.text) for m in asking) >= 0.75 * len(asking)
     # Lists of one item, each followed by its answer: the document's own Q&A layout.
     alone = {
         id(member)
@@ -160,6 +162,7 @@ def split(
             return True
         return (
             mostly_questions
+            and not (numbered and not is_numbered(member.text))
             and reads_as_sentence(text)
             and answered(member, units, lines)
             and not only_links_follow(units, member.unit + 1, lines)
