@@ -16,7 +16,7 @@ _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "
 _ANY_TAG = re.compile(r"<[^<>]*+>")
 _BADGE = re.compile(r"\b(?:diff\w*+|badge|level|tag|label|chip|pill|arrow|icon|q-arr)\b")
 _BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
-_BREAKS = re.compile(r"(?: *+\\?\n){2,}+ *+")
+_BREAKS = re.compile(r"(?: *+\\?\n){2,}+")
 
 
 class _Converter(MarkdownConverter):

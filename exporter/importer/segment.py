@@ -320,6 +320,13 @@ def split(
             continue
         opening = [member for member in by_unit.get(index, []) if opens(member)]
         if kind != "headings" and opening:
+            if kind == "list":  # the list's other items: neither questions nor answers
+                lines_opened = {member.line for member in opening}
+                result.skipped += [
+                    (item.start + 1, f"skipped the list item '{item.text}': it asks nothing")
+                    for item in unit.items
+                    if item.start not in lines_opened
+                ]
             first = opening[0].line
             if first > unit.start and is_lone_label(lines[first - 1]):
                 first -= 1  # "Question:" alone, the question on the next line
