@@ -38,6 +38,8 @@ __all__ = [
     "slugify",
 ]
 
+# A title drawn between lines of "=====" in a text file: the lines are not its words.
+_RULED_TITLE = re.compile(r"^[\s=\-_*~#]{3,}+|[\s=\-_*~#]{3,}+$")
 _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
 _TAG_WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
@@ -121,7 +123,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
         else:
             warn(question.line, f"question '{question.question}' has no answer; left out")
     themes = themes_of(found.themes, lines, warn)
-    title, subtitle = _split_title(found.title) if found.title else ("", "")
+    title, subtitle = _split_title(_RULED_TITLE.sub("", found.title)) if found.title else ("", "")
     # A title names an Anki deck: '::' nests decks, so no part of it may be empty.
     title = "::".join(part.strip() for part in title.split("::") if part.strip())
     deck = _deck(title, subtitle, questions, themes, source)

@@ -19,7 +19,8 @@ from exporter.model import Theme
 
 _ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\))[ \t]*+|"  # "R//" (respuesta), "Ans)"
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s*+\([^)\n]*+\))?+|A)\s*+"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
+    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
 )
@@ -47,6 +48,7 @@ _THEME_ITEM = re.compile(
 # What an author writes where the answer is still to come.
 _PLACEHOLDER = re.compile(
     r"^(?:[-+*>][ \t]++)?+[\s*_`(\[]*+(?:todo|tbd|tba|wip|coming\s++soon|to\s++do|\.\.\.|…"
+    r"|to\s++be\s++(?:completed|added|written|done|continued)"
     rf"|{ANSWER_WORDS}|(?:your\s++)?answer\s++(?:here|goes\s++here)|待补充|待完善|暂无|未完成)[\s*_`)\].:!]*+$",
     re.IGNORECASE,
 )

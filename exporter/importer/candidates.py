@@ -175,6 +175,12 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
     return False
 
 
+def numbers_question(text: str) -> bool:
+    """Tell whether `text` is numbered like a question ("3. Closures"), not like a part
+    of an answer announcing what follows ("1. Structure:")."""
+    return is_numbered(text) and not card_front(text).endswith((":", "："))
+
+
 def is_answer_label(line: str) -> bool:
     """Tell whether `line` opens with an answer's label: "Answer:", "**A:**", "Ответ:"."""
     return _ANSWER_LINE.match(line) is not None
@@ -224,7 +230,7 @@ def choose(
                     kind == "labels" and bool(text)
                 )  # "Q:", "**3)**": a question whatever its words
                 or reads_as_question(text)
-                or (kind == "headings" and (is_numbered(member.text) or is_bare_label(text)))
+                or (kind == "headings" and (numbers_question(member.text) or is_bare_label(text)))
             )
             if asks and answered(member, units, lines):
                 score += 1

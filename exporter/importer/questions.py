@@ -8,7 +8,10 @@ import unicodedata
 
 # A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …".
 # The word "question" in the languages interview guides are written in, for labels.
-QUESTION_WORDS = r"question|pregunta|pergunta|вопрос|frage|domanda|问题|問題|질문|câu\s++hỏi|soru"
+QUESTION_WORDS = (
+    r"question|pregunta|pergunta|вопрос|питання|frage|domanda|pertanyaan|問題|问题|質問|질문"
+    r"|câu\s++hỏi|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
+)
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1.2 Scope" numbers a section of an outline, not a question.
 _NUMBERED = re.compile(
@@ -18,7 +21,10 @@ _NUMBERED = re.compile(
 _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell me…"
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
-ANSWER_WORDS = "answer|respuesta|resposta|réponse|antwort|ответ|答案|回答|답변|정답"
+ANSWER_WORDS = (
+    "answer|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
+    "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
+)
 # What a heading ends with when it links back to the top of the page: not the question.
 _BACK_TO_TOP = " \t↑⬆⇧🔝^"
 _SOURCE_MARK = re.compile(r"(?<=[?？.!])\s*+\[[^\[\]]{1,12}\]$")

@@ -16,7 +16,9 @@ from exporter.importer.candidates import (
     answered,
     counts,
     is_lone_label,
+    is_toggle,
     members,
+    numbers_question,
 )
 from exporter.importer.layout import (
     CONTENTS,
@@ -158,7 +160,7 @@ def split(
             return True
         if section_of[id(member)] not in asking_sections:
             return False
-        if kind != "bold" and is_numbered(member.text):
+        if kind != "bold" and numbers_question(member.text):
             return True
         return (
             mostly_questions
@@ -351,6 +353,21 @@ def split(
         ):
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
+            continue
+        if (
+            unit.kind == "details"
+            and kind != "details"
+            and asks_outright(unit.text)
+            and not is_toggle(unit.text)
+        ):
+            # A folded question of its own ("<summary>How do you…?</summary>"), not an
+            # answer's part: whatever kind holds the others.
+            asked = next(
+                (n for n in range(unit.start, unit.end) if "<summary" in lines[n].lower()),
+                unit.start,
+            )
+            open_question(Member(index, asked, unit.text, details=True), None)
+            reading.content.append(unit)
             continue
         labelled = labelled_items(unit, lines) if kind != "list" else []
         if labelled:  # "61. Question?" items, each with its "Answer:" line: questions too
