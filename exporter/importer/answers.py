@@ -75,8 +75,13 @@ _SUMMARY_LINE = re.compile(r"<br\s*+/?>|\n", re.IGNORECASE)
 _SUMMARY_END = re.compile(r"</summary\s*+>", re.IGNORECASE)
 # Tags at the very start or end of a text that wrap all of it, as in `<br><b>…</b>`.
 _OUTER_WRAPPERS = re.compile(
-    r"\A(?:\s*+</?(?:b|strong|br|p|div|span)\b[^>]*+>)++|(?:</?(?:b|strong|br|p|div|span)\b[^>]*+>\s*+)++\Z",
+    r"\A(?:\s*+</?(?:br|p|div|span)\b[^>]*+>)++|(?:</?(?:br|p|div|span)\b[^>]*+>\s*+)++\Z",
     re.IGNORECASE,
+)
+# Bold that wraps a whole answer, as in "<b> answer </b>": a page's style, not emphasis.
+_WHOLE_BOLD = re.compile(
+    r"\A<(?P<tag>b|strong)\b[^>]*+>(?P<inner>(?:(?!</?(?P=tag)\b).)*+)</(?P=tag)\s*+>\Z",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -187,6 +192,9 @@ def mixed_to_markdown(text: str) -> str:
     the HTML converted, tags that only wrap the whole (`<b>…</b>`, `<br>`) dropped."""
     # Dedented first: stripping only the first line's indent would nest the lines below it.
     text = _OUTER_WRAPPERS.sub("", textwrap.dedent(text).strip()).strip()
+    whole = _WHOLE_BOLD.match(text)
+    if whole:
+        text = _OUTER_WRAPPERS.sub("", whole["inner"].strip()).strip()
     lines = text.split("\n")
     pieces = []
     for unit in read_units(text):

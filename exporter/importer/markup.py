@@ -14,7 +14,12 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
 # Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
 _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
 _ANY_TAG = re.compile(r"<[^<>]*+>")
-_BADGE = re.compile(r"\b(?:diff\w*+|badge|level|tag|label|chip|pill|arrow|icon|q-arr)\b")
+# The classes of a page's chrome around its text: difficulty badges, numbers, arrows,
+# counts ("Mid", "JS-01", "▶", "8 questions").
+_BADGE = re.compile(
+    r"\b(?:diff\w*+|badge|level|tag|label|chip|pill|arrow|chevron|caret|icon|q-arr|q-num"
+    r"|count)\b"
+)
 _BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+")
 
@@ -22,6 +27,11 @@ _BREAKS = re.compile(r"(?: *+\\?\n){2,}+")
 class _Converter(MarkdownConverter):
     """HTML → Markdown that leaves the Markdown already in the text alone and keeps
     `<details>` blocks, which the importer reads as questions."""
+
+    def convert_soup(self, soup: Any) -> str:
+        for badge in soup.find_all(class_=_BADGE):
+            badge.decompose()  # chrome, wherever it stands
+        return str(super().convert_soup(soup))
 
     def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
         summary = el.find("summary")
