@@ -230,6 +230,20 @@ def test_dry_run_numbers_no_line_of_a_converted_file(
     assert not [line for line in listed if line.startswith("  line")]
 
 
+def test_a_few_sections_of_prose_are_no_deck_of_topics(runner: CliRunner, tmp_path: Path) -> None:
+    """Four explained sections and nothing that asks: not notes enough to take each
+    section for a card; the import says so instead."""
+    source = tmp_path / "readme.md"
+    sections = "".join(
+        f"## {name}\n\nThis section explains {name.lower()} in a sentence long enough.\n\n"
+        for name in ("Installation", "Usage", "Configuration", "Licence")
+    )
+    source.write_text(f"# Tool\n\n{sections}", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source), "-o", str(tmp_path / "d.yaml")])
+    assert result.exit_code == 1
+    assert "no questions found" in result.stderr
+
+
 def test_questions_option_steers_the_choice(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "guide.md"
     source.write_text(GUIDE, encoding="utf-8")

@@ -92,8 +92,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     converted = (*CONVERTED_SUFFIXES, *TABLE_SUFFIXES)
     located = source.suffix.lower() not in converted and not mostly_html
     lines = text.split("\n")
-    kind, level = choose(units, lines, steer)
-    found = split(units, lines, kind, level, tag_of, only_kind=steer is not None)
+    kind, level, topics = choose(units, lines, steer)
+    found = split(units, lines, kind, level, tag_of, steer is not None, topics)
     found.mostly_html = mostly_html
     warnings: list[Problem] = []
 
@@ -278,6 +278,8 @@ def _account(found: Segmentation, deck: Deck, suffix: str) -> tuple[str, ...]:
     line (in order only in a spreadsheet, a Word file or an HTML page: the lines read
     are not the file's)."""
     kind = f"level-{found.level} headings" if found.kind == "headings" else _KIND_NAMES[found.kind]
+    if found.topics:
+        kind += " (topics: none of them asks)"
     lines = [
         f"{len(deck.questions)} questions, found as {kind};"
         f" {len(found.categories)} categories, {len(deck.themes)} themes"

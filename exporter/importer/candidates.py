@@ -37,6 +37,9 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 UNSEEN = ("noise", "hr", "remark")  # blocks a reader does not read as text
+_FEW = 3  # as few questions as a document about something else holds
+_TOPICS = 5  # as few topics as make a document of notes
+_PROSE = 60  # characters under a topic that explain it
 _ANSWER_LINE = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:{ANSWER_WORDS}|A)\s*+(?:\*\*|__)?+\s*+[:：]", re.IGNORECASE
 )
@@ -206,9 +209,10 @@ def _last_flags(items: Sequence[Item], lines: Sequence[str]) -> list[bool]:
 
 def choose(
     units: Sequence[Unit], lines: Sequence[str], steer: str | None = None
-) -> tuple[str, int]:
-    """The kind (and, for headings, the level) that best explains the document; `steer`
-    names the kind to take whatever the scores."""
+) -> tuple[str, int, bool]:
+    """The kind (and, for headings, the level) that best explains the document, and
+    whether its headings are topics rather than questions; `steer` names the kind to
+    take whatever the scores."""
     candidates: list[tuple[str, int]] = []
     for kind in KINDS:
         if steer and kind != steer:
@@ -236,9 +240,45 @@ def choose(
                 score += 1
         if score and (best is None or score > best[0]):
             best = (score, -order, kind, level)
+    if (best is None or best[0] <= _FEW) and steer in (None, "headings"):
+        topics, level = _topic_level(units, lines)
+        if topics >= 3 * (best[0] if best else 0):
+            return "headings", level, True  # notes under topics, none asks: each a card
     if best is None:
-        return "", 0
-    return best[2], best[3]
+        return "", 0, False
+    return best[2], best[3], False
+
+
+def _explained(units: Sequence[Unit], index: int, lines: Sequence[str]) -> bool:
+    """Tell whether the heading `units[index]` has prose under it, before the next heading
+    of its level or above: a topic explained, not an overview's one-line card."""
+    level = units[index].level
+    written = 0
+    for unit in (units[number] for number in range(index + 1, len(units))):
+        if unit.kind == "heading" and unit.level <= level:
+            break
+        if unit.kind not in UNSEEN:
+            written += sum(len(line.strip()) for line in lines[unit.start : unit.end])
+        if written >= _PROSE:
+            return True
+    return False
+
+
+def _topic_level(units: Sequence[Unit], lines: Sequence[str]) -> tuple[int, int]:
+    """How many topics a document has and at which heading level: the level with the most
+    headings explained by what follows them (at least five, three in four of the level's);
+    (0, 0) for none."""
+    found = 0, 0
+    levels = sorted({unit.level for unit in units if unit.kind == "heading" and unit.level})
+    for level in levels:
+        headings = members("headings", units, lines, level)
+        topics = sum(
+            answered(member, units, lines) and _explained(units, member.unit, lines)
+            for member in headings
+        )
+        if topics >= _TOPICS and topics >= 0.75 * len(headings) and topics > found[0]:
+            found = topics, level
+    return found
 
 
 def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:

@@ -31,7 +31,7 @@ _FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)
 # A quiz's metadata lines under a question's number: "类型： 单选题 标签： GitHub".
 _METADATA = re.compile(r"^(?:[^\s:：]{1,12}\s*+[:：]\s*+\S[^:：]{0,40}?\s*+){1,4}$")
 _LINK_LINE = re.compile(
-    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[[^\]]*+\]\([^)]*+\)|<?https?://\S++"
+    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?:\[(?:[^\[\]]|\[[^\[\]]*+\])*+\]\([^)]*+\)|<?https?://\S++"
     r"|\[[ xX]\]\s.*+)[\s.,;]*+$"
 )
 

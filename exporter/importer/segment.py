@@ -87,6 +87,7 @@ class Segmentation:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     mostly_html: bool = False  # read as an HTML page: its lines are not the file's
+    topics: bool = False  # headings taken as topics, none of them asking
 
 
 @dataclass
@@ -112,10 +113,12 @@ def split(
     level: int,
     slug: Callable[[str], str],
     only_kind: bool = False,
+    topics: bool = False,
 ) -> Segmentation:
-    """Split the document into questions of `kind` (headings: of `level`); `slug` turns a
-    category's name into a tag. Headings that ask outright are questions too, unless
-    `only_kind` (the user named the kind)."""
+    """Split the document into questions of `kind` (headings: of `level`; `topics`: each
+    heading answered a card, whatever its words); `slug` turns a category's name into a
+    tag. Headings that ask outright are questions too, unless `only_kind` (the user named
+    the kind)."""
     result = Segmentation(kind, level)
     every = members(kind, units, lines, level) if kind else []
     by_unit: dict[int, list[Member]] = {}
@@ -154,6 +157,10 @@ def split(
             return bool(text)  # asks, however it is worded
         if kind == "headings" and is_bare_label(text):  # "## 第 1 题": the question under it
             return question_under(units, member.unit) is not None
+        if topics:
+            return answered(member, units, lines) and not only_links_follow(
+                units, member.unit + 1, lines
+            )
         if list_sort and units[member.unit].kind != list_sort:
             return False
         if reads_as_question(text) or (laid_out and id(member) in alone):
@@ -382,7 +389,7 @@ def split(
             continue
         reading.content.append(unit)
     close(by_question=False)
-    result.kind, result.level = kind, level
+    result.kind, result.level, result.topics = kind, level, topics
     result.counts = counts(units, lines)
     return result
 
