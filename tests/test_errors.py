@@ -7,6 +7,8 @@ import html
 import io
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -472,3 +474,35 @@ def test_any_text_builds_and_reads_back_or_is_reported(
         texts = [paragraph.text for paragraph in handout.paragraphs]
         assert deck.title in texts
         assert f"1. {deck.questions[0].question}" in texts
+
+
+# Ctrl-C that reaches a callback of Python's import locks, while a module loads, can only
+# be reported by Python itself (a traceback under "Exception ignored in"): a killed build
+# showed one.
+_INTERRUPTED_IN_A_CALLBACK = """
+import sys, time, weakref
+from exporter.__main__ import install_hooks
+install_hooks()
+class Thing: pass
+thing = Thing()
+def callback(_):
+    raise KeyboardInterrupt
+ref = weakref.ref(thing, callback)
+try:
+    del thing
+    time.sleep(5)
+    print("went on")
+except KeyboardInterrupt:
+    sys.stderr.write("Aborted!\\n")
+    sys.exit(1)
+"""
+
+
+def test_ctrl_c_inside_a_python_callback_aborts_without_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_IN_A_CALLBACK],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "Aborted!\n")
