@@ -16,7 +16,7 @@ from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.importer.answers import answer_and_key_points, is_placeholder, themes_of
 from exporter.importer.blocks import Unit, read_units
-from exporter.importer.candidates import KINDS, choose
+from exporter.importer.candidates import KINDS, choose, counts
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
@@ -127,6 +127,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     # A title names an Anki deck: '::' nests decks, so no part of it may be empty.
     title = "::".join(part.strip() for part in title.split("::") if part.strip())
     deck = _deck(title, subtitle, questions, themes, source)
+    if not deck.questions:  # what the document holds, for the error that says so
+        found.counts = counts(units, lines)
     ordered = tuple(sorted(warnings, key=lambda warning: warning.line or 0))
     return ParsedDocument(deck, ordered, found)
 

@@ -13,17 +13,10 @@ from collections.abc import Callable, Sequence
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle
 from exporter.importer.markup import html_to_markdown, unclosed_as_text
-from exporter.importer.questions import ANSWER_WORDS, unquote
+from exporter.importer.questions import ANSWER_LABEL, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
 
-_ANSWER_LABEL = re.compile(
-    r"^\s*+(?:R//|Ans\)|A\))[ \t]*+|"  # "R//" (respuesta), "Ans)"
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
-    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+"
-    r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
-    re.IGNORECASE,
-)
 # A line that only says "Answer:", anywhere in an answer.
 _LABEL_LINE = re.compile(
     rf"^[ \t]*+(?:\*\*|__|`)?+(?:{ANSWER_WORDS})"
@@ -124,7 +117,7 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
         index += 1
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
-    answer = _ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
+    answer = ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it

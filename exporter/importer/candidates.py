@@ -10,6 +10,7 @@ from itertools import islice
 
 from exporter.importer.blocks import Item, Unit
 from exporter.importer.questions import (
+    ANSWER_LABEL,
     ANSWER_WORDS,
     QUESTION_WORDS,
     asks_outright,
@@ -40,9 +41,6 @@ UNSEEN = ("noise", "hr", "remark")  # blocks a reader does not read as text
 _FEW = 3  # as few questions as a document about something else holds
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
-_ANSWER_LINE = re.compile(
-    rf"^\s*+(?:\*\*|__)?+\s*+(?:{ANSWER_WORDS}|A)\s*+(?:\*\*|__)?+\s*+[:：]", re.IGNORECASE
-)
 _LONE_LABEL = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+\s*+$",
@@ -186,7 +184,7 @@ def numbers_question(text: str) -> bool:
 
 def is_answer_label(line: str) -> bool:
     """Tell whether `line` opens with an answer's label: "Answer:", "**A:**", "Ответ:"."""
-    return _ANSWER_LINE.match(line) is not None
+    return ANSWER_LABEL.match(line) is not None
 
 
 def is_toggle(summary: str) -> bool:

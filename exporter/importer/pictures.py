@@ -57,6 +57,8 @@ def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck,
             if fixed == text:
                 break
             text = fixed
+        if "![" not in text:
+            return text
         unseen = [t for t in render_markdown(text).images if t not in pictures.targets]
         if unseen:  # nested past what the passes undo: shown as text, never looked for
             pictures.warnings += [f"picture '{target}' left as text" for target in unseen]

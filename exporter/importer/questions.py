@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …".
 # The word "question" in the languages interview guides are written in, for labels.
 QUESTION_WORDS = (
     r"question|pregunta|pergunta|вопрос|питання|frage|domanda|pertanyaan|問題|问题|質問|질문"
     r"|câu\s++hỏi|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
 )
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
+# A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …";
 # "1.2 Scope" numbers a section of an outline, not a question.
 _NUMBERED = re.compile(
     rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—、．）：]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
@@ -24,6 +24,15 @@ _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$
 ANSWER_WORDS = (
     "answer|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
+)
+# An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
+# "উত্তর পয়েন্ট:", "R//" (respuesta), "Ans)".
+ANSWER_LABEL = re.compile(
+    r"^\s*+(?:R//|Ans\)|A\))[ \t]*+|"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
+    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+"
+    r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
+    re.IGNORECASE,
 )
 # What a heading ends with when it links back to the top of the page: not the question.
 _BACK_TO_TOP = " \t↑⬆⇧🔝^"

@@ -14,7 +14,6 @@ from exporter.importer.blocks import Unit
 from exporter.importer.candidates import (
     Member,
     answered,
-    counts,
     is_lone_label,
     is_toggle,
     members,
@@ -390,7 +389,6 @@ def split(
         reading.content.append(unit)
     close(by_question=False)
     result.kind, result.level, result.topics = kind, level, topics
-    result.counts = counts(units, lines)
     return result
 
 
