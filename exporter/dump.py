@@ -20,7 +20,9 @@ HEADER = """\
 #     a new id of its own: lowercase letters, digits and hyphens.
 #   - `answer`, `key_points` and theme `summary` are Markdown: *italic*, **bold**,
 #     `code`, lists, [links](https://example.com). Write multi-line text
-#     after `|` and indent it.
+#     after `|` and indent it. An optional `context`, also Markdown, is shown
+#     with the question on the front of the card: the code or the options it
+#     asks about.
 #   - `tags` become Anki tags (no spaces); `key_points` is an optional list of
 #     short points shown under the answer.
 #
@@ -67,6 +69,8 @@ def _question(question: Question) -> list[str]:
         _item("id", question.id),
         _field("question", question.question, 4),
     ]
+    if question.context:
+        lines.append(_field("context", question.context, 4, block=True))
     if question.tags:
         lines.append(_tags(question.tags, 4))
     lines.append(_field("answer", question.answer, 4, block=True))

@@ -22,7 +22,7 @@ _LINE_BREAK = re.compile("[\n\u2028\u2029]")
 
 _TOP_KEYS = ("deck", "questions", "themes")
 _DECK_KEYS = ("id", "title", "subtitle", "description", "author")
-_QUESTION_KEYS = ("id", "question", "answer", "tags", "key_points")
+_QUESTION_KEYS = ("id", "question", "context", "answer", "tags", "key_points")
 _THEME_KEYS = ("id", "title", "summary")
 
 
@@ -158,6 +158,7 @@ def _question(fields: Fields, seen_ids: dict[str, int]) -> Question:
         answer=fields.text("answer", clean=_strip_markdown),
         tags=_tags(fields),
         key_points=_key_points(fields),
+        context=fields.text("context", required=False, clean=_strip_markdown),
         lines=fields.lines(),
     )
 

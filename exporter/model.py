@@ -16,13 +16,18 @@ def _no_lines() -> Lines:
 
 @dataclass(frozen=True)
 class Question:
-    """One interview question; `answer` and `key_points` are Markdown."""
+    """One interview question; `context`, `answer` and `key_points` are Markdown.
+
+    `context` is what the question shows with it, on the front of the card: the code
+    it asks about, the options to choose from.
+    """
 
     id: str
     question: str
     answer: str
     tags: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
+    context: str = ""
     lines: Lines = field(default_factory=_no_lines, compare=False, repr=False)
 
 
@@ -56,6 +61,8 @@ class Deck:
         if self.description:
             yield "description", self.description, self.lines.get("description", 0)
         for question in self.questions:
+            if question.context:
+                yield "context", question.context, question.lines.get("context", 0)
             yield "answer", question.answer, question.lines.get("answer", 0)
             for point in question.key_points:
                 yield "key_points", point, question.lines.get("key_points", 0)

@@ -178,6 +178,26 @@ def test_key_points_show_under_the_answer(runner: CliRunner, tmp_path: Path) -> 
     col.close()
 
 
+def test_context_shows_on_the_front_under_the_question(runner: CliRunner, tmp_path: Path) -> None:
+    context = "    context: |\n      ```js\n      typeof null\n      ```\n\n      - A: `object`\n"
+    data = write_data(tmp_path, MINIMAL_DECK.replace("    answer:", context + "    answer:"))
+    out = _build(runner, data, tmp_path / "out")
+    imported = import_apkg(out / "demo.apkg", tmp_path / "c.anki2")
+    [fields] = imported.notes().values()
+    assert fields[0] == (
+        'What is first?<div class="context"><pre><code class="language-js">typeof null\n'
+        "</code></pre>\n<ul>\n<li>A: <code>object</code></li>\n</ul></div>"
+    )
+    col = imported.collection
+    card = col.get_card(col.find_cards("")[0])
+    question, answer = card.question(), card.answer()
+    assert "typeof null" in question
+    assert "The <em>first</em> answer." not in question
+    assert "typeof null" in answer
+    assert "The <em>first</em> answer." in answer
+    col.close()
+
+
 def test_package_holds_only_the_collection_and_an_empty_media_list(shipped_build: Path) -> None:
     with zipfile.ZipFile(shipped_build / "anthropic-culture-fit.apkg") as package:
         assert package.namelist() == ["collection.anki2", "media"]

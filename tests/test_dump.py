@@ -95,6 +95,7 @@ def decks(draw: st.DrawFn) -> Deck:
             answer=draw(REQUIRED_MARKDOWN),
             tags=tuple(draw(st.lists(TAG, unique=True, max_size=3))),
             key_points=tuple(draw(st.lists(REQUIRED_MARKDOWN, max_size=2))),
+            context=draw(st.one_of(MARKDOWN, REQUIRED_MARKDOWN)),
         )
         for index in range(question_count)
     )

@@ -33,7 +33,8 @@ WORD = "14-word.docx"  # written by the test with python-docx: no binary file in
 @dataclass(frozen=True)
 class Card:
     """A question as it must be imported: its front, its answer (exact, or its exact start
-    with passages and patterns it must hold), its tags and key points."""
+    with passages and patterns it must hold), its tags and key points, and the context
+    shown with it (its code, its options)."""
 
     front: str
     answer: str | None = None
@@ -42,6 +43,7 @@ class Card:
     patterns: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     key_points: tuple[str, ...] = ()
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def _entry(entry: dict[str, Any]) -> Expected:
             tuple(card.get("patterns", ())),
             tuple(card.get("tags", ())),
             tuple(card.get("key_points", ())),
+            card.get("context", ""),
         )
         for card in entry["cards"]
     )
@@ -181,7 +184,7 @@ def _answer_problems(card: Card, answer: str) -> list[str]:
 def _card_texts(deck: Deck) -> list[str]:
     texts = []
     for question in deck.questions:
-        texts += [question.question, question.answer, *question.key_points]
+        texts += [question.question, question.context, question.answer, *question.key_points]
     for theme in deck.themes:
         texts += [theme.title, theme.summary]
     return texts
@@ -195,8 +198,14 @@ def _problems(deck: Deck, expected: Expected) -> list[str]:
     if fronts != wanted:
         problems.append(f"fronts\n      got: {fronts}\n expected: {wanted}")
     by_front = {question.question: question for question in deck.questions}
-    for card in expected.cards:
-        question = by_front.get(card.front)
+    # In order when the fronts are as wanted: two questions may ask the same ("What's the
+    # output?"), their code differs.
+    pairs = (
+        zip(expected.cards, deck.questions, strict=True)
+        if fronts == wanted
+        else ((card, by_front.get(card.front)) for card in expected.cards)
+    )
+    for card, question in pairs:
         if question is None:
             continue
         found = [f"[{card.front}] {p}" for p in _answer_problems(card, question.answer)]
@@ -204,6 +213,8 @@ def _problems(deck: Deck, expected: Expected) -> list[str]:
             found.append(f"[{card.front}] tags {question.tags} != {card.tags}")
         if question.key_points != card.key_points:
             found.append(f"[{card.front}] key points {question.key_points} != {card.key_points}")
+        if question.context != card.context:
+            found.append(f"[{card.front}] context {question.context!r} != {card.context!r}")
         problems += found
     themes = tuple((theme.title, theme.summary) for theme in deck.themes)
     if themes != expected.themes:

@@ -278,6 +278,24 @@ def test_practice_handout_has_questions_with_ruled_lines_and_no_answers(
     assert header.text == "Culture Fit Q&A for Anthropic — practice"
 
 
+def test_context_stands_under_its_question_in_both_documents(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    context = "    context: |\n      ```js\n      typeof null\n      ```\n\n      - A: `object`\n"
+    data = write_data(tmp_path, MINIMAL_DECK.replace("    answer:", context + "    answer:"))
+    result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    handout = docx.Document(str(tmp_path / "out" / "demo.docx"))
+    practice = docx.Document(str(tmp_path / "out" / "demo-practice.docx"))
+    for document, below in ((handout, ["Answer", "The first answer."]), (practice, [""])):
+        texts = [p.text for p in document.paragraphs]
+        [start] = [n for n, p in enumerate(document.paragraphs) if p.style.name == "Heading 2"]
+        assert texts[start + 1 : start + 3] == ["typeof null", "A: object"]
+        assert texts[start + 3 : start + 3 + len(below)] == below
+        styles = [p.style.name for p in document.paragraphs[start + 1 : start + 3]]
+        assert styles == ["Code Block", "List Bullet"]
+
+
 def test_no_leftovers_of_the_template(shipped_build: Path) -> None:
     for name in ("anthropic-culture-fit.docx", "anthropic-culture-fit-practice.docx"):
         with zipfile.ZipFile(shipped_build / name) as package:

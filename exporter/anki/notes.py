@@ -46,6 +46,8 @@ CSS = """\
   padding: 0 0.75em;
 }
 .prompt { font-size: 1.15em; font-weight: 600; }
+.context { font-size: 0.87em; font-weight: normal; margin-top: 0.75em; }
+.context p { margin: 0 0 0.75em; }
 .kind, .key-points .label {
   font-size: 0.7em;
   letter-spacing: 0.06em;
@@ -161,8 +163,10 @@ def note_contents(rendered: RenderedDeck) -> list[NoteContent]:
     fields: tuple[str, ...]
     for question in deck.questions:
         key_points = "".join(f"<li>{rendered.html(point)}</li>" for point in question.key_points)
+        context = rendered.html(question.context) if question.context else ""
         fields = (
-            html.escape(question.question, quote=False),
+            html.escape(question.question, quote=False)
+            + (f'<div class="context">{context}</div>' if context else ""),
             rendered.html(question.answer),
             f"<ul>{key_points}</ul>" if key_points else "",
         )

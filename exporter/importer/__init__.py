@@ -14,7 +14,7 @@ from slugify import slugify as transliterated
 
 from exporter.dump import dump
 from exporter.errors import DataError, ExporterError, Problem
-from exporter.importer.answers import answer_and_key_points, is_placeholder, themes_of
+from exporter.importer.answers import body_of, is_placeholder, themes_of
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import KINDS, choose, counts
 from exporter.importer.markup import html_to_markdown
@@ -107,8 +107,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
 
     questions = []
     for question in found.questions:
-        answer, key_points = answer_and_key_points(question, lines)
-        if answer and not is_placeholder(answer):
+        body = body_of(question, lines)
+        if body.answer and not is_placeholder(body.answer):
             row = question.row
             tags = tuple(dict.fromkeys((*question.tags, *(row.tags if row else ()))))
             reserved = [tag for tag in tags if tag.lower().startswith(RESERVED_TAG_PREFIX)]
@@ -119,7 +119,11 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
                 )
                 tags = tuple(tag for tag in tags if tag not in reserved)
             own_id = row.id if row and is_valid_id(row.id) else ""
-            questions.append(Question(own_id, question.question, answer, tags, key_points))
+            questions.append(
+                Question(
+                    own_id, question.question, body.answer, tags, body.key_points, body.context
+                )
+            )
         else:
             warn(question.line, f"question '{question.question}' has no answer; left out")
     themes = themes_of(found.themes, lines, warn)

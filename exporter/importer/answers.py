@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle
-from exporter.importer.markup import html_to_markdown, unclosed_as_text
+from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
 from exporter.importer.questions import ANSWER_LABEL, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
@@ -23,6 +24,18 @@ _LABEL_LINE = re.compile(
     r"[ \t]*+(?:\*\*|__)?+[:：](?:\*\*|__|`)?+[ \t]*+$\n?",
     re.IGNORECASE | re.MULTILINE,
 )
+# "Answer", "Answer: D", "**Sample answer:** …", "答案：": the name of an answer, where it starts.
+_ANSWER_NAME = re.compile(
+    r"(?:(?:show|see|view|reveal|check|ver|mostrar|ver)[ \t]++(?:the[ \t]++|la[ \t]++)?+"
+    r"|查看|点击查看)?+(?:(?:best|sample|model|short|correct|suggested|example|possible|one"
+    rf"|my|an)[ \t]++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
+    r"(?:[ \t]*+(?:\*\*|__)?+[:：]|[ \t]*+$|[ \t]*+(?:\*\*|__)?+\Z)",
+    re.IGNORECASE,
+)
+# An option ticked as the right one ("- ☑ 0"), as _formatted_line draws "- [x] 0".
+_TICKED = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)☑[ \t]*+", re.MULTILINE)
+_ANSWER_WORD = re.compile(rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析", re.IGNORECASE)
+_TOGGLE_LENGTH = 40
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
     rf"\A\s*+#{{1,6}}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:{ANSWER_WORDS})"
@@ -78,20 +91,30 @@ _WHOLE_BOLD = re.compile(
 )
 
 
-def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tuple[str, ...]]:
-    """The answer and key points of the question `found`."""
-    pieces: list[tuple[int, int, str]] = []  # (start, end, Markdown) in order
+@dataclass(frozen=True)
+class Body:
+    """What a question holds below it: its context (the code or options it shows, before
+    the answer's own mark), its answer and key points, all Markdown."""
+
+    context: str
+    answer: str
+    key_points: tuple[str, ...]
+
+
+def body_of(found: Found, lines: Sequence[str]) -> Body:
+    """The context, answer and key points of the question `found`."""
     if found.row is not None:
         points = tuple(mixed_to_markdown(point) for point in found.row.key_points)
-        return unquote(mixed_to_markdown(found.row.answer)), points
+        return Body("", unquote(mixed_to_markdown(found.row.answer)), points)
+    pieces: list[tuple[int, int, str]] = []  # (start, end, Markdown) in order
+    answer_from = _answer_mark(found, lines)
     if found.own is not None:
         start, end = found.own
-        if found.in_list:  # the item's lines after the question, indented under it
-            text = _JIRA_BULLET.sub(r"\g<indent>- ", textwrap.dedent("\n".join(lines[start:end])))
-        else:
-            text = "\n".join(lines[start:end])
-        shown = _HTML_TAG.search(text) or any(unit.kind == "noise" for unit in read_units(text))
-        pieces.append((start, end, mixed_to_markdown(text) if shown else text))
+        parts = [(start, end)]
+        if answer_from is not None and start < answer_from < end:
+            parts = [(start, answer_from), (answer_from, end)]
+        for part_start, part_end in parts:
+            pieces.append((part_start, part_end, _own_markdown(found, lines[part_start:part_end])))
     key_points: list[str] = []
     units = list(found.content)
     index = 0
@@ -108,13 +131,30 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
             key_points.extend(item for _, item in list_items(following, lines))
             index += 2
             continue
-        if unit.kind not in ("noise",):
+        if answer_from is not None and unit.start < answer_from < unit.end:
+            # A list whose last item's lazy lines start the answer.
+            pieces.append(
+                (unit.start, answer_from, _markdown_of(replace(unit, end=answer_from), lines))
+            )
+            pieces.append(
+                (answer_from, unit.end, mixed_to_markdown("\n".join(lines[answer_from : unit.end])))
+            )
+        elif unit.kind not in ("noise",):
             if unit.kind == "details" and not unit.start < found.line <= unit.end:
                 # A part of the answer folded under its name ("Deadlock prevention").
                 pieces.append((unit.start, unit.end, _folded_part(unit, lines)))
             else:
                 pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
         index += 1
+    context = ""
+    if answer_from is not None:
+        before = [piece for piece in pieces if piece[1] <= answer_from]
+        pieces = [piece for piece in pieces if piece[1] > answer_from]
+        context = unquote(_joined(before, lines).strip())
+        ticked = [line for line in context.split("\n") if _TICKED.match(line)]
+        if ticked:  # the front shows the options, the back which are right
+            context = _TICKED.sub(r"\g<marker>", context)
+            pieces.insert(0, (answer_from, answer_from, "\n".join(ticked).strip() + "\n"))
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
     answer = ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
@@ -122,8 +162,64 @@ def answer_and_key_points(found: Found, lines: Sequence[str]) -> tuple[str, tupl
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
     if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
-        return "", tuple(key_points)  # "Explain these selectors:" and the code it shows
-    return unquote(answer.strip()), tuple(key_points)
+        return Body("", "", tuple(key_points))  # "Explain these selectors:" and its code
+    return Body(context, unquote(answer.strip()), tuple(key_points))
+
+
+def _own_markdown(found: Found, raw: Sequence[str]) -> str:
+    """Lines of the question's own block, as Markdown."""
+    if found.in_list:  # the item's lines after the question, indented under it
+        text = _JIRA_BULLET.sub(r"\g<indent>- ", textwrap.dedent("\n".join(raw)))
+    else:
+        text = "\n".join(raw)
+    shown = _HTML_TAG.search(text) or any(unit.kind == "noise" for unit in read_units(text))
+    return mixed_to_markdown(text) if shown else text
+
+
+def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:
+    """The line where the answer's own mark stands ("Answer", a folded "Show answer",
+    "**Answer:** …") when the question shows something before it: its code, its options.
+    None when the answer starts right below the question."""
+    blocks: list[tuple[int, Unit]] = []  # (offset of its lines, block)
+    if found.own is not None:
+        start, end = found.own
+        own = "\n".join(lines[start:end])
+        blocks += [
+            (start, unit) for unit in read_units(textwrap.dedent(own) if found.in_list else own)
+        ]
+    blocks += [(0, unit) for unit in found.content]
+    shown_before = False
+    for offset, unit in blocks:
+        source = "\n".join(lines[offset + unit.start : offset + unit.end])
+        if _marks_answer(unit, source, found.line):
+            return offset + unit.start if shown_before else None
+        if unit.kind in ("bullet_list", "ordered_list"):
+            # "解析：" under the options, unindented: the last option's lazy line to
+            # Markdown, the answer's start to a reader.
+            for number in range(offset + unit.start + 1, offset + unit.end):
+                line = lines[number]
+                lazy = line[:1] not in (" ", "\t") and not _LIST_MARKER.match(line)
+                if lazy and _ANSWER_NAME.match(line.lstrip("*_`")):
+                    return number
+        shown_before = shown_before or unit.kind not in ("noise", "hr", "remark")
+    return None
+
+
+def _names_answer(summary: str) -> bool:
+    """Tell whether a `<details>` summary names the answer it folds: "Answer", "Show
+    Answer", "Réponse et explication", "查看答案" (not "Show", "展开" nor a topic)."""
+    short = len(summary) <= _TOGGLE_LENGTH and not summary.rstrip().endswith(("?", "？"))
+    return short and _ANSWER_WORD.search(summary) is not None
+
+
+def _marks_answer(unit: Unit, source: str, question_line: int) -> bool:
+    """Tell whether `unit` starts an answer by saying so: a folded "Answer", a heading
+    "Answer: D", a paragraph "**Answer:** …"."""
+    if unit.kind == "details":
+        return not unit.start < question_line <= unit.end and _names_answer(unit.text)
+    if unit.kind == "heading":
+        return _ANSWER_NAME.match(unit.text) is not None
+    return unit.kind == "paragraph" and _ANSWER_NAME.match(source.lstrip(" \t*_`")) is not None
 
 
 def is_placeholder(answer: str) -> bool:
@@ -137,7 +233,7 @@ def _markdown_of(unit: Unit, lines: Sequence[str]) -> str:
     if unit.kind == "details":
         return mixed_to_markdown(_DETAILS_WRAPPER.sub(_summary_rest, source))
     if unit.kind == "html":
-        return html_to_markdown(source)
+        return html_to_markdown(named_tags_as_text(source))
     if unit.kind == "paragraph" and unit.markup:
         return html_to_markdown(unclosed_as_text(source))
     if unit.kind in ("bullet_list", "ordered_list", "blockquote"):

@@ -330,6 +330,12 @@ def _closes(child: Token, tag: str) -> bool:
     return match is not None and bool(match["close"]) and match["name"].lower() == tag
 
 
+def line_text(line: str) -> str:
+    """The text a reader sees of one line of Markdown: its inline markup and HTML
+    formatting gone, as `plain` gives it."""
+    return plain(_PARSER.parseInline(line.strip())[0])
+
+
 def plain(inline: Token | None, first_line: bool = False) -> str:
     """The text of an inline token (or its `first_line`) without Markdown markup or
     decorative emoji."""

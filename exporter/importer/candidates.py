@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from exporter.importer.blocks import Item, Unit
+from exporter.importer.blocks import Item, Unit, line_text
 from exporter.importer.questions import (
     ANSWER_LABEL,
     ANSWER_WORDS,
@@ -56,6 +56,7 @@ _ANSWER_SUMMARY = re.compile(
 )
 # "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
 _NAMES_ANSWER = re.compile(rf"(?:{ANSWER_WORDS}|solution|解答|解析)$", re.IGNORECASE)
+_QUESTION_NUMBER = re.compile(r"^(?:Q|#)?+(\d{1,4}+)[.):、．）：]?+\s")
 _NOT_QUESTION_LABEL = re.compile(
     r"^(?:answer|key\s++points?|a|note|tips?|example)(?:\*\*|__)?+\s*+[:.]", re.IGNORECASE
 )
@@ -73,6 +74,12 @@ class Member:
     row: Row | None = None  # a table's row
     item_end: int | None = None  # a list item's last line (exclusive)
     last_item: bool = False  # the last item of its list: the blocks after it may answer
+
+
+def _numbered_after(text: str, before: str) -> bool:
+    """Tell whether `text` is numbered next after `before` ("17)" after "16)")."""
+    number, previous = _QUESTION_NUMBER.match(text), _QUESTION_NUMBER.match(before)
+    return number is not None and previous is not None and int(number[1]) == int(previous[1]) + 1
 
 
 def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0) -> list[Member]:
@@ -99,7 +106,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             )
             found.append(Member(index, line, unit.text, details=True))
         elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
-            first = lines[unit.start].strip()
+            first = line_text(lines[unit.start])
             # A short line that opens like a question and ends like one, its "?" forgotten.
             untidy = (
                 len(first) < 150
@@ -107,7 +114,9 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 and reads_as_question(card_front(first))
             )
             asks = asks_outright(first) or commands(first) or fills_blank(first)
-            if len(first) < 300 and (asks or untidy):
+            # "17) State the elements of the box model.", after "16) What is…?"
+            numbered_next = bool(found) and _numbered_after(first, found[-1].text)
+            if len(first) < 300 and (asks or untidy or numbered_next):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):

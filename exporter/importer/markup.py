@@ -14,6 +14,7 @@ _TAG = re.compile(r"<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*+)[^<>]*+>")
 # Tags HTML lets go unclosed, and anchors: markup whether or not a closing tag follows.
 _VOID = frozenset({"br", "img", "hr", "wbr", "a", "li", "p", "td", "th", "tr", "dt", "dd"})
 _ANY_TAG = re.compile(r"<[^<>]*+>")
+_TERM_TAG = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9]*+)>(?=[ \t]*+[:,;)–—])")
 # The classes of a page's chrome around its text: difficulty badges, numbers, arrows,
 # counts ("Mid", "JS-01", "▶", "8 questions").
 _BADGE = re.compile(
@@ -74,6 +75,19 @@ def unclosed_as_text(fragment: str) -> str:
         return html.escape(match.group(), quote=False)
 
     return _TAG.sub(literal, fragment)
+
+
+def named_tags_as_text(fragment: str) -> str:
+    """`fragment` with each tag that no closing tag matches and that stands as a term
+    ("<header>: the top of the page", "<nav>, <aside>") made text."""
+    closed = {match["name"].lower() for match in _TAG.finditer(fragment) if match["close"]}
+
+    def literal(match: re.Match[str]) -> str:
+        if match["name"].lower() in closed:
+            return match.group()
+        return html.escape(match.group(), quote=False)
+
+    return _TERM_TAG.sub(literal, fragment)
 
 
 def html_to_markdown(fragment: str, page: bool = False) -> str:

@@ -28,7 +28,7 @@ ANSWER_WORDS = (
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
 # "উত্তর পয়েন্ট:", "R//" (respuesta), "Ans)".
 ANSWER_LABEL = re.compile(
-    r"^\s*+(?:R//|Ans\)|A\))[ \t]*+|"
+    r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
     rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
     r"(?:\s*+\([^)\n]*+\))?+|A)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
@@ -47,6 +47,12 @@ _BARE_LABEL = re.compile(
     r"^(?:第\s*+\d++\s*+[题題问問]|(?:Q|question|pregunta|pergunta|вопрос|frage|domanda|"
     r"exercise|ejercicio|질문|問題|问题|题目|題目)\s*+(?:#|No\.?+|№)?+\s*+\d++"
     r"|(?-i:[A-Z][A-Z0-9]{0,11}+[-_]\d{1,4}+))\s*+[.:：)]?+$",  # "JAVA-001": an id
+    re.IGNORECASE,
+)
+# A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ".
+_ANSWER_HEADING = re.compile(
+    r"^(?:(?:best|sample|model|short|suggested|example|possible|one|my|an)\s++)?+"
+    rf"(?:{ANSWER_WORDS}|solution)\s*+[:：]?+$",
     re.IGNORECASE,
 )
 _SUB_LABEL = re.compile(
@@ -68,7 +74,7 @@ _ASKING_WORDS = frozenset(
     suppose share talk
     qué que cómo como por cuál cual cuáles cuales cuándo cuando dónde donde quién quien
     explica explique explicar describe describa descreva defina define menciona nombra
-    o qual quais quando onde quem porque
+    qual quais quando onde quem porque
     was wie warum wieso weshalb welche welcher welches wann wo wer erkläre erklären
     beschreibe nenne
     qu quel quelle quels quelles comment pourquoi quand où qui expliquez décrivez
@@ -130,7 +136,8 @@ _COMMANDS = frozenset(
     beschreibe expliquez décrivez expliquer décrire объясните опишите расскажите
     """.split()
 )
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CONTRACTION = re.compile(r"['’].*")  # "what's": "what" asks
 
 
 def card_front(text: str) -> str:
@@ -179,7 +186,15 @@ def reads_as_question(text: str) -> bool:
     if _ASKING_INSIDE.search(text):  # "int 和 Integer 有什么区别", "A 与 B 的区别"
         return True
     words = _WORD.findall(text.lower())
-    return len(words) > 1 and words[0] in _ASKING_WORDS  # "DO" alone names a section
+    if words[:2] == ["o", "que"]:  # "O que é…": Portuguese for "what is…"
+        return True
+    # "DO" alone names a section.
+    return len(words) > 1 and _CONTRACTION.sub("", words[0]) in _ASKING_WORDS
+
+
+def is_answer_heading(text: str) -> bool:
+    """Tell whether the heading `text` only names the answer under it ("Answer:")."""
+    return _ANSWER_HEADING.match(card_front(text)) is not None
 
 
 def is_bare_label(text: str) -> bool:

@@ -36,6 +36,7 @@ from exporter.importer.layout import (
 from exporter.importer.questions import (
     asks_outright,
     card_front,
+    is_answer_heading,
     is_bare_label,
     is_numbered,
     reads_as_question,
@@ -273,6 +274,9 @@ def split(
             continue
         if deeper and deeper_question(unit):
             open_question(Member(index, unit.start, unit.text), None)
+            continue
+        if unit.kind == "heading" and reading.state == "question" and is_answer_heading(unit.text):
+            reading.content.append(unit)  # "# Answer", at the question's level or above
             continue
         if unit.kind == "heading" and not (kind == "headings" and unit.level > level):
             here = by_unit.get(index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import emoji
 from markdown_it import MarkdownIt
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -38,6 +39,9 @@ _FRONT_MATTER = re.compile(
     r"|(?:[A-Za-z][\w-]*+:[^\n]*+\n(?:(?:[ \t]|-(?!--))[^\n]*+\n)*+)++)"
     r"---[ \t]*+\n"
 )
+# ":blue_book:", as GitHub draws it (📘); not "a:b:" nor a time, "10:30:00".
+_SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+\-]++:(?![\w:])")
+_CODE_SPAN = re.compile(r"(?P<ticks>`++).+?(?P=ticks)")
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
     r"^[ \t]*+(?:<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->"
@@ -48,7 +52,38 @@ _HIDDEN = re.compile(
 
 def readable(text: str) -> str:
     """`text` as a reader sees it, every line at its number."""
-    return inlined_notes(named_alerts(spaced_headings(unwrap_fence(without_hidden(text)))))
+    text = spaced_headings(unwrap_fence(without_hidden(text)))
+    return drawn_shortcodes(inlined_notes(named_alerts(text)))
+
+
+def drawn_shortcodes(text: str) -> str:
+    """`text` with GitHub's emoji shortcodes (":blue_book:") drawn as the emoji GitHub
+    shows (📘), but in code, where they are the author's text."""
+    if ":" not in text or not _SHORTCODE.search(text):
+        return text
+    lines = text.split("\n")
+    fence = ""
+    for number, line in enumerate(lines):
+        marks = _FENCE.match(line)
+        if marks and (not fence or marks["marks"].startswith(fence)):
+            fence = "" if fence else marks["marks"][:3]
+            continue
+        if not fence and ":" in line:
+            lines[number] = _emojized_around(line)
+    return "\n".join(lines)
+
+
+def _emojized_around(line: str) -> str:
+    """`line` with its shortcodes drawn, but inside code spans."""
+    out, position = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out += [_emojized(line[position : span.start()]), span.group()]
+        position = span.end()
+    return "".join([*out, _emojized(line[position:])])
+
+
+def _emojized(text: str) -> str:
+    return _SHORTCODE.sub(lambda code: emoji.emojize(code.group(), language="alias"), text)
 
 
 def inlined_notes(text: str) -> str:

@@ -39,7 +39,7 @@ def handout_docx(rendered: RenderedDeck, created: int, modified: int, page_size:
     if deck.description:
         write_body_blocks(writer, rendered.media, rendered.blocks(deck.description))
     _write_contents(writer, deck)
-    _write_questions(writer, deck, lambda question: _write_answer(writer, rendered, question))
+    _write_questions(writer, rendered, lambda question: _write_answer(writer, rendered, question))
     _write_themes(writer, rendered)
     return _save(writer, deck, deck.title, created, modified)
 
@@ -53,7 +53,7 @@ def practice_docx(rendered: RenderedDeck, created: int, modified: int, page_size
     writer = DocxWriter(page_size, header=f"{deck.title} — practice")
     _write_title(writer, deck.title, "Practice sheet")
     text_run(writer.paragraph(None), PRACTICE_INTRO)
-    _write_questions(writer, deck, lambda _: _write_ruled_lines(writer))
+    _write_questions(writer, rendered, lambda _: _write_ruled_lines(writer))
     _write_themes(writer, rendered)
     return _save(writer, deck, f"{deck.title} (practice)", created, modified)
 
@@ -79,19 +79,23 @@ def _write_contents(writer: DocxWriter, deck: Deck) -> None:
 
 
 def _write_questions(
-    writer: DocxWriter, deck: Deck, write_below: Callable[[Question], None]
+    writer: DocxWriter, rendered: RenderedDeck, write_below: Callable[[Question], None]
 ) -> None:
-    """Write each question as a numbered heading with `write_below` under it."""
+    """Write each question as a numbered heading, its context, and `write_below` under it."""
     text_run(writer.paragraph("Heading 1"), "Questions")
-    for number, question in enumerate(deck.questions, start=1):
+    for number, question in enumerate(rendered.deck.questions, start=1):
         heading = writer.paragraph("Heading 2")
         writer.bookmark(heading, question_bookmark(number))
         text_run(heading, f"{number}. {question.question}")
+        if question.context:
+            write_body_blocks(writer, rendered.media, rendered.blocks(question.context))
         write_below(question)
         writer.flush()
 
 
 def _write_answer(writer: DocxWriter, rendered: RenderedDeck, question: Question) -> None:
+    if question.context:  # where the question ends and its answer begins
+        text_run(writer.paragraph("Label"), "Answer")
     write_body_blocks(writer, rendered.media, rendered.blocks(question.answer))
     if question.key_points:
         text_run(writer.paragraph("Label"), "Key points")
