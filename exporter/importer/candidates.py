@@ -39,6 +39,7 @@ _LABEL = re.compile(
 )
 UNSEEN = ("noise", "hr", "remark")  # blocks a reader does not read as text
 _FEW = 3  # as few questions as a document about something else holds
+_FEW_ASK, _ALL_ASK = 0.6, 0.9  # shares of a level's headings that ask
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
 _LONE_LABEL = re.compile(
@@ -230,6 +231,7 @@ def choose(
         for level in levels if kind == "headings" else [0]:
             candidates.append((kind, level))
     best: tuple[int, int, str, int] | None = None
+    asking_share: dict[int, tuple[int, float]] = {}  # by heading level: questions, share
     for order, (kind, level) in enumerate(candidates):
         found = members(kind, units, lines, level)
         score = 0
@@ -245,8 +247,20 @@ def choose(
             )
             if asks and answered(member, units, lines):
                 score += 1
+        if kind == "headings" and score:
+            asking_share[level] = (score, score / len(found))
         if score and (best is None or score > best[0]):
             best = (score, -order, kind, level)
+    if best is not None and best[2] == "headings" and asking_share[best[3]][1] < _FEW_ASK:
+        # Sub-headings where few ask ("Example:", "Why is it O(1)?:") are parts of the
+        # answers to a shallower level where all ask.
+        shallower = [
+            level
+            for level, (score, share) in sorted(asking_share.items())
+            if level < best[3] and score >= _FEW and share >= _ALL_ASK
+        ]
+        if shallower:
+            best = (asking_share[shallower[0]][0], 0, "headings", shallower[0])
     if (best is None or best[0] <= _FEW) and steer in (None, "headings"):
         topics, level = _topic_level(units, lines)
         if topics >= 3 * (best[0] if best else 0):

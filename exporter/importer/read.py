@@ -28,6 +28,11 @@ TABLE_SUFFIXES = (".csv", ".tsv")
 _SERVER_CODE = re.compile(r"<\?.*?\?>|<%.*?%>", re.DOTALL)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# A plain-text section title set in a rule: "#------ Docker", "===== Git =====".
+_RULED_TITLE = re.compile(
+    r"^[ \t]*+#?+[ \t]*+[-=*~_#]{3,}+[ \t]*+(?P<title>[^\W\d_][^\n]*?)[ \t]*+[-=*~_#]*+[ \t]*+$",
+    re.MULTILINE,
+)
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
 
 
@@ -55,6 +60,8 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if suffix in _HTML_SUFFIXES:  # a saved page may still hold its server's code
         return _repaired(html_to_markdown(_SERVER_CODE.sub("", text), page=True))
+    if suffix == ".txt":
+        text = _RULED_TITLE.sub(r"## \g<title>", text)
     return _repaired(text)
 
 
