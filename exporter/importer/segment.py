@@ -270,7 +270,12 @@ def split(
             result.title = unit.text  # the document's name, set smaller than its questions
             continue
         if kind == "headings" and _next_in_sequence(unit, reading, lines):
-            open_question(Member(index, unit.start, unit.text), None)  # a heading mistyped
+            if unit.kind == "paragraph":  # a heading mistyped
+                open_question(Member(index, unit.start, unit.text), None)
+            else:  # "12. How…?" as a list item, its answer indented under it
+                item = unit.items[0]
+                open_question(Member(index, item.start, item.text), (item.start + 1, item.end))
+                reading.in_list = True
             continue
         if deeper and deeper_question(unit):
             open_question(Member(index, unit.start, unit.text), None)
@@ -397,9 +402,16 @@ def split(
 
 
 def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
-    """Tell whether the paragraph `unit` is a question numbered next after the open one
-    ("# 5.How…?", then "6.Can you…?" whose "#" was forgotten): one line that asks."""
-    if unit.kind != "paragraph" or unit.end - unit.start != 1 or reading.state != "question":
+    """Tell whether `unit` is a question numbered next after the open one ("# 5.How…?",
+    then "6.Can you…?" whose "#" was forgotten): a paragraph of one line that asks, or a
+    list of one item whose first line asks."""
+    if reading.state != "question":
+        return False
+    if unit.kind == "paragraph" and unit.end - unit.start == 1:
+        asked = unit.text
+    elif unit.kind == "ordered_list" and len(unit.items) == 1:
+        asked = unit.items[0].text
+    else:
         return False
     number = _NUMBER.match(lines[unit.start])
     before = _NUMBER.match(reading.source)
@@ -407,7 +419,7 @@ def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bo
         number is not None
         and before is not None
         and int(number[1]) == int(before[1]) + 1
-        and asks_outright(unit.text)
+        and asks_outright(asked)
     )
 
 
