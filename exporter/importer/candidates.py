@@ -42,6 +42,7 @@ _FEW = 3  # as few questions as a document about something else holds
 _FEW_ASK, _ALL_ASK = 0.6, 0.9  # shares of a level's headings that ask
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
+_LINE_QUESTION = 200  # characters, at most, of a question on a line of its own
 _LONE_LABEL = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+\s*+$",
@@ -77,6 +78,24 @@ class Member:
     last_item: bool = False  # the last item of its list: the blocks after it may answer
 
 
+def _paired_lines(unit: Unit, lines: Sequence[str]) -> list[int]:
+    """The lines of a paragraph written as a question a line, its answer on the lines
+    below it, without a blank line between (a text file's FAQ): at least two questions,
+    each followed by a line that does not ask."""
+    asking = [
+        number
+        for number in range(unit.start, unit.end)
+        if len(lines[number]) < _LINE_QUESTION and asks_outright(line_text(lines[number]))
+    ]
+    paired = [
+        number
+        for number in asking
+        if number + 1 < unit.end and not reads_as_question(line_text(lines[number + 1]))
+    ]
+    # A list of questions, a few of them followed by one that does not ask, is no FAQ.
+    return paired if len(paired) >= 2 and len(paired) >= 0.75 * len(asking) else []
+
+
 def _numbered_after(text: str, before: str) -> bool:
     """Tell whether `text` is numbered next after `before` ("17)" after "16)")."""
     number, previous = _QUESTION_NUMBER.match(text), _QUESTION_NUMBER.match(before)
@@ -106,6 +125,12 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 unit.start,
             )
             found.append(Member(index, line, unit.text, details=True))
+        elif (
+            kind == "lines" and unit.kind == "paragraph" and (paired := _paired_lines(unit, lines))
+        ):
+            found += [
+                Member(index, number, line_text(lines[number]), number + 1) for number in paired
+            ]
         elif kind == "lines" and unit.kind == "paragraph" and not unit.bold:
             first = line_text(lines[unit.start])
             # A short line that opens like a question and ends like one, its "?" forgotten.

@@ -347,8 +347,9 @@ def split(
             first = opening[0].line
             if first > unit.start and is_lone_label(lines[first - 1]):
                 first -= 1  # "Question:" alone, the question on the next line
-            if kind == "labels" and first > unit.start and reading.state == "question":
-                # The paragraph's lines above its first label end the answer before it.
+            if kind in ("labels", "lines") and first > unit.start:
+                # The paragraph's lines above its first question end the answer before it
+                # (or are the text before the first question).
                 reading.content.append(replace(unit, end=first))
             for number, member in enumerate(opening):
                 later = opening[number + 1].line if number + 1 < len(opening) else None

@@ -5,10 +5,12 @@ line keeps its number, so that warnings name the document's own lines."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import emoji
 from markdown_it import MarkdownIt
+
+from exporter.importer.markup import html_to_markdown
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
@@ -42,6 +44,12 @@ _FRONT_MATTER = re.compile(
 # ":blue_book:", as GitHub draws it (📘); not "a:b:" nor a time, "10:30:00".
 _SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+\-]++:(?![\w:])")
 _CODE_SPAN = re.compile(r"(?P<ticks>`++).+?(?P=ticks)")
+_HTML_HEADING_OPEN = re.compile(r"^ {0,3}<h[1-6]\b[^>]*+>", re.IGNORECASE)
+_HTML_HEADING = re.compile(
+    r"^ {0,3}<h(?P<level>[1-6])\b[^>]*+>(?P<inner>.*?)</h(?P=level)\s*+>[ \t]*+(?=\n|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_HEADING_LINES = 6  # lines an HTML heading may take
 # Only where a line starts them: `<script>` in a code span is an answer's content.
 _HIDDEN = re.compile(
     r"^[ \t]*+(?:<script\b.*?</script\s*+>|<style\b.*?</style\s*+>|<!--.*?-->"
@@ -53,7 +61,31 @@ _HIDDEN = re.compile(
 def readable(text: str) -> str:
     """`text` as a reader sees it, every line at its number."""
     text = spaced_headings(unwrap_fence(without_hidden(text)))
-    return drawn_shortcodes(inlined_notes(named_alerts(text)))
+    return drawn_shortcodes(inlined_notes(named_alerts(html_headings(text))))
+
+
+def html_headings(text: str) -> str:
+    """`text` with the HTML headings that stand as blocks of their own (`<h3 name="config">`,
+    its words, `</h3>`, over one line or several) written as Markdown headings: a reader
+    sees the same heading. The lines it took after the first become blank."""
+    if "<h" not in text and "<H" not in text:
+        return text
+    lines = text.split("\n")
+    for number, line in _outside_code(lines):
+        if _HTML_HEADING_OPEN.match(line) is None:
+            continue
+        last = min(number + _HEADING_LINES, len(lines))
+        block = "\n".join(lines[number:last])
+        whole = _HTML_HEADING.match(block)
+        if whole is None or "\n\n" in whole.group():
+            continue
+        words = html_to_markdown(whole["inner"]).replace("\n", " ").strip()
+        if not words:
+            continue
+        taken = whole.group().count("\n")
+        lines[number] = "#" * int(whole["level"]) + " " + words
+        lines[number + 1 : number + 1 + taken] = [""] * taken
+    return "\n".join(lines)
 
 
 def drawn_shortcodes(text: str) -> str:
@@ -62,15 +94,21 @@ def drawn_shortcodes(text: str) -> str:
     if ":" not in text or not _SHORTCODE.search(text):
         return text
     lines = text.split("\n")
+    for number, line in _outside_code(lines):
+        if ":" in line:
+            lines[number] = _emojized_around(line)
+    return "\n".join(lines)
+
+
+def _outside_code(lines: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """The number and text of each line outside a fenced code block, fences excluded."""
     fence = ""
     for number, line in enumerate(lines):
         marks = _FENCE.match(line)
         if marks and (not fence or marks["marks"].startswith(fence)):
             fence = "" if fence else marks["marks"][:3]
-            continue
-        if not fence and ":" in line:
-            lines[number] = _emojized_around(line)
-    return "\n".join(lines)
+        elif not fence:
+            yield number, line
 
 
 def _emojized_around(line: str) -> str:
