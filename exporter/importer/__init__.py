@@ -7,6 +7,7 @@ segment.py finds the questions, answers.py their answers, key points and themes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,6 +42,12 @@ __all__ = [
 # A title drawn between lines of "=====" in a text file: the lines are not its words.
 _RULED_TITLE = re.compile(r"^[\s=\-_*~#]{3,}+|[\s=\-_*~#]{3,}+$")
 _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
+# "Source: https://…" on the last line of an answer.
+_CREDIT = re.compile(
+    r"\n[ \t]*+(?:\*\*|__)?+(?:sources?|credits?|references?|from)(?:\*\*|__)?+[ \t]*+:"
+    r"(?:\*\*|__)?+[ \t]*+<?https?://\S++[ \t]*+\Z",
+    re.IGNORECASE,
+)
 _TAG_WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
     "a about an and are as at be do does for from how i in is it its me of on or our s that"
@@ -126,6 +133,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
             )
         else:
             warn(question.line, f"question '{question.question}' has no answer; left out")
+    last_line = len(text.rstrip().split("\n"))
+    questions = _without_document_credit(questions, lambda message: warn(last_line, message))
     themes = themes_of(found.themes, lines, warn)
     title, subtitle = _split_title(_RULED_TITLE.sub("", found.title)) if found.title else ("", "")
     # A title names an Anki deck: '::' nests decks, so no part of it may be empty.
@@ -170,6 +179,21 @@ def _deck(
             for theme in themes
         ),
     )
+
+
+def _without_document_credit(
+    questions: list[Question], warn: Callable[[str], None]
+) -> list[Question]:
+    """The questions without the credit line that ends the document ("Source: https://…")
+    when it ends the last answer only: it names where the whole document comes from."""
+    if not questions:
+        return questions
+    credited = [question for question in questions if _CREDIT.search(question.answer)]
+    last = questions[-1]
+    if credited != [last] or not _CREDIT.sub("", last.answer).strip():
+        return questions
+    warn("left out the source line at the end of the document: it credits the whole of it")
+    return [*questions[:-1], replace(last, answer=_CREDIT.sub("", last.answer).rstrip())]
 
 
 def _split_title(heading: str) -> tuple[str, str]:
