@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle
 from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
-from exporter.importer.questions import ANSWER_LABEL, ANSWER_WORDS, unquote
+from exporter.importer.questions import ANSWER_LABEL, ANSWER_NAME, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
 from exporter.model import Theme
 
@@ -27,9 +27,7 @@ _LABEL_LINE = re.compile(
 # "Answer", "Answer: D", "**Sample answer:** …", "答案：": the name of an answer, where it starts.
 _ANSWER_NAME = re.compile(
     r"(?:(?:show|see|view|reveal|check|ver|mostrar|ver)[ \t]++(?:the[ \t]++|la[ \t]++)?+"
-    r"|查看|点击查看)?+(?:(?:best|sample|model|short|correct|suggested|example|possible|one"
-    rf"|my|an)[ \t]++)?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
-    r"(?:[ \t]*+(?:\*\*|__)?+[:：]|[ \t]*+$|[ \t]*+(?:\*\*|__)?+\Z)",
+    rf"|查看|点击查看)?+{ANSWER_NAME}(?:[ \t]*+(?:\*\*|__)?+[:：]|[ \t]*+$|[ \t]*+(?:\*\*|__)?+\Z)",
     re.IGNORECASE,
 )
 # An option ticked as the right one ("- ☑ 0"), as _formatted_line draws "- [x] 0".
@@ -38,9 +36,7 @@ _ANSWER_WORD = re.compile(rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析"
 _TOGGLE_LENGTH = 40
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
-    rf"\A\s*+#{{1,6}}[ \t]++(?:(?:best|sample|model|short)[ \t]++)?(?:{ANSWER_WORDS})"
-    r"[ \t]*+:?[ \t]*+\n",
-    re.IGNORECASE,
+    rf"\A\s*+#{{1,6}}[ \t]++{ANSWER_NAME}[ \t]*+[:：]?[ \t]*+\n", re.IGNORECASE
 )
 _KEY_POINTS_LABEL = re.compile(
     r"^(?:key\s++(?:points|takeaways)|talking\s++points|points\s++to\s++(?:hit|make))\s*+:?$",

@@ -49,12 +49,13 @@ _BARE_LABEL = re.compile(
     r"|(?-i:[A-Z][A-Z0-9]{0,11}+[-_]\d{1,4}+))\s*+[.:：)]?+$",  # "JAVA-001": an id
     re.IGNORECASE,
 )
-# A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ".
-_ANSWER_HEADING = re.compile(
-    r"^(?:(?:best|sample|model|short|suggested|example|possible|one|my|an)\s++)?+"
-    rf"(?:{ANSWER_WORDS}|solution)\s*+[:：]?+$",
-    re.IGNORECASE,
+# The name of an answer where it starts: "Answer", "Sample answer", "解析", "参考答案".
+ANSWER_NAME = (
+    r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)?+"
+    rf"(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
 )
+# A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ".
+_ANSWER_HEADING = re.compile(rf"^{ANSWER_NAME}\s*+[:：]?+$", re.IGNORECASE)
 _SUB_LABEL = re.compile(
     r"^(?:题目|題目|问题|問題|题干|question|problem|pregunta|enunciado|pergunta|вопрос|задача"
     r"|문제|질문)\s*+[:：]?+$",
