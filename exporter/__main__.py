@@ -1,22 +1,36 @@
 """`python -m exporter` and the `exporter` command."""
 
-from __future__ import annotations
-
+# Nothing is imported before the hooks are in place but `sys`, loaded already: Ctrl-C
+# that lands while a module loads would be reported by Python, as a traceback.
 import sys
-from types import TracebackType
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
 
 
 def _aborted(
-    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+    kind: type[BaseException], error: BaseException, traceback: "TracebackType | None"
 ) -> None:
-    """Report Ctrl-C that lands outside `run` (while Python unwinds) as `run` does."""
-    if issubclass(kind, KeyboardInterrupt):
+    """Report Ctrl-C that lands outside `run` (while Python unwinds) as `run` does, and
+    an error Ctrl-C caused (Python wraps it when it lands while a class is made)."""
+    if _interrupted(error):
         sys.stderr.write("Aborted!\n")
     else:
         sys.__excepthook__(kind, error, traceback)
 
 
-def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+def _interrupted(error: BaseException | None) -> bool:
+    """Tell whether `error` is Ctrl-C or was raised by it."""
+    seen = 0
+    while error is not None and seen < 100:  # a chain can loop
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
     """Ctrl-C that lands where Python can only report it (a callback of its import
     locks, while a module loads): sent again, to stop the command where `run` reports
     it; anything else as Python reports it."""
@@ -32,8 +46,7 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def install_hooks() -> None:
-    """Report Ctrl-C anywhere as "Aborted!", never as a traceback. (This module imports
-    as little as it can: Ctrl-C during its own imports is reported by Python.)"""
+    """Report Ctrl-C anywhere as "Aborted!", never as a traceback."""
     sys.excepthook = _aborted
     sys.unraisablehook = _unraisable
 

@@ -204,6 +204,24 @@ def test_ctrl_c_while_the_command_starts_prints_no_traceback_of_ours(tmp_path: P
         assert "exporter" not in stderr.partition("Traceback")[2], stderr
 
 
+def test_an_error_ctrl_c_caused_is_reported_as_ctrl_c(capsys: pytest.CaptureFixture[str]) -> None:
+    # Ctrl-C while a class is made reaches the program as the RuntimeError it caused.
+    class Named:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(RuntimeError) as raised:
+
+        class Owner:
+            field = Named()
+
+    run_module = importlib.import_module("exporter.__main__")
+    run_module._aborted(RuntimeError, raised.value, None)
+    run_module._aborted(ValueError, ValueError("not Ctrl-C"), None)
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("Aborted!\nValueError: not Ctrl-C"), stderr
+
+
 def test_every_data_file_in_a_folder_is_read_or_named(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     write_data(folder, MINIMAL_DECK.replace("id: demo", "id: upper"), "Deck.YAML")
