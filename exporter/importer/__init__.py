@@ -24,7 +24,7 @@ from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
 from exporter.importer.segment import Segmentation, split
 from exporter.importer.source import readable
-from exporter.importer.tables import columns_of, markdown_table, read_delimited
+from exporter.importer.tables import columns_of, headerless, markdown_table, read_delimited
 from exporter.load import RESERVED_TAG_PREFIX, is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
@@ -71,23 +71,50 @@ class ParsedDocument:
     segmentation: Segmentation
 
 
+def _spreadsheet(text: str, source: Path) -> tuple[str, list[str]]:
+    """A CSV or TSV file's rows as a Markdown table, and a warning for each column left
+    out. Without a header row, the column that asks holds the questions and the longest
+    one beside it the answers."""
+    rows = read_delimited(text, tab=source.suffix.lower() == ".tsv")
+    columns = columns_of(rows[0], rows[1:]) if rows else None
+    left_out = []
+    unnamed = headerless(rows) if columns is None else None
+    if unnamed is not None:
+        question, answer = unnamed
+        width = max(len(row) for row in rows)
+        rows = [
+            [
+                "Question" if n == question else "Answer" if n == answer else ""
+                for n in range(width)
+            ],
+            *rows,
+        ]
+        columns = columns_of(rows[0], rows[1:])
+        left_out.append(
+            f"no header row: the questions are column {question + 1}, the answers column"
+            f" {answer + 1}" + (f"; left out {width - 2} other columns" if width > 2 else "")
+        )
+    if columns is None:
+        header = ", ".join(repr(name) for name in rows[0]) if rows else "nothing"
+        raise ExporterError(
+            f"{source}:1: the header row names no question column and answer column"
+            f" (it has {header}); call them Question and Answer"
+        )
+    left_out += [
+        f"left out the column '{rows[0][index].strip()}': it holds codes, not text for a card"
+        for index in columns.codes
+    ]
+    return markdown_table(rows), left_out
+
+
 def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedDocument:
     """Find the title, questions, answers, key points and themes in the `text` of the
     document `source` (Markdown, or CSV/TSV by its name), and warn, by line, of every
     part left out. `steer` names the kind of block that holds the questions (one of
     KINDS) instead of choosing the one that explains the document best."""
-    codes: list[str] = []  # a spreadsheet's columns of codes, left out
+    left_out: list[str] = []  # a spreadsheet's columns left out, and why
     if source.suffix.lower() in TABLE_SUFFIXES:
-        rows = read_delimited(text, tab=source.suffix.lower() == ".tsv")
-        columns = columns_of(rows[0], rows[1:]) if rows else None
-        if columns is None:
-            header = ", ".join(repr(name) for name in rows[0]) if rows else "nothing"
-            raise ExporterError(
-                f"{source}:1: the header row names no question column and answer column"
-                f" (it has {header}); call them Question and Answer"
-            )
-        codes = [rows[0][index].strip() for index in columns.codes]
-        text = markdown_table(rows)
+        text, left_out = _spreadsheet(text, source)
     text = readable(text)
     units = read_units(text)
     mostly_html = _mostly_html(units, text)
@@ -107,8 +134,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     def warn(line: int, message: str) -> None:
         warnings.append(Problem(source, line if located else None, message, "warning"))
 
-    for name in codes:
-        warn(1, f"left out the column '{name}': it holds codes, not text for a card")
+    for message in left_out:
+        warn(1, message)
     for line, message in found.skipped:
         warn(line, message)
 
@@ -128,7 +155,12 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
             own_id = row.id if row and is_valid_id(row.id) else ""
             questions.append(
                 Question(
-                    own_id, question.question, body.answer, tags, body.key_points, body.context
+                    own_id,
+                    f"{question.question} {body.question_end}".strip(),
+                    body.answer,
+                    tags,
+                    body.key_points,
+                    body.context,
                 )
             )
         else:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from exporter.importer.blocks import Unit, read_units
-from exporter.importer.candidates import is_toggle
+from exporter.importer.candidates import is_toggle, opens_with_question_label
 from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
 from exporter.importer.questions import ANSWER_LABEL, ANSWER_NAME, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
@@ -34,6 +34,7 @@ _ANSWER_NAME = re.compile(
 _TICKED = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)☑[ \t]*+", re.MULTILINE)
 _ANSWER_WORD = re.compile(rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析", re.IGNORECASE)
 _TOGGLE_LENGTH = 40
+_QUESTION_END = 150  # characters, at most, of a question's words on its next lines
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
     rf"\A\s*+#{{1,6}}[ \t]++{ANSWER_NAME}[ \t]*+[:：]?[ \t]*+\n", re.IGNORECASE
@@ -95,6 +96,7 @@ class Body:
     context: str
     answer: str
     key_points: tuple[str, ...]
+    question_end: str = ""  # the question's words on the lines after its label's line
 
 
 def body_of(found: Found, lines: Sequence[str]) -> Body:
@@ -142,24 +144,48 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
             else:
                 pieces.append((unit.start, unit.end, _markdown_of(unit, lines)))
         index += 1
-    context = ""
+    context = question_end = ""
     if answer_from is not None:
         before = [piece for piece in pieces if piece[1] <= answer_from]
         pieces = [piece for piece in pieces if piece[1] > answer_from]
         context = unquote(_joined(before, lines).strip())
+        if _continues(found.question, context):
+            question_end, context = " ".join(context.split()), ""
         ticked = [line for line in context.split("\n") if _TICKED.match(line)]
         if ticked:  # the front shows the options, the back which are right
             context = _TICKED.sub(r"\g<marker>", context)
             pieces.insert(0, (answer_from, answer_from, "\n".join(ticked).strip() + "\n"))
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
-    answer = ANSWER_LABEL.sub("", _joined(pieces, lines).lstrip("\n"), count=1)
+    answer = _without_label(_joined(pieces, lines).lstrip("\n"))
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
     if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
         return Body("", "", tuple(key_points))  # "Explain these selectors:" and its code
-    return Body(context, unquote(answer.strip()), tuple(key_points))
+    return Body(context, unquote(answer.strip()), tuple(key_points), question_end)
+
+
+def _continues(question: str, context: str) -> bool:
+    """Tell whether `context` is the rest of a sentence the question leaves open (it
+    ends without a stop: 'an error with "Can't locate icon:'), on a line or two."""
+    return (
+        not question.rstrip().endswith((".", "?", "!", "。", "？", "！", ")"))
+        and 0 < len(context) <= _QUESTION_END
+        and "\n\n" not in context
+        and context.count("\n") <= 1
+        and not context.lstrip().startswith(("```", "~~~", "-", "*", "|", ">", "<"))
+    )
+
+
+def _without_label(answer: str) -> str:
+    """`answer` without the label it opens with ("**Answer:**", "Ответ:"); emphasis the
+    label opened and the answer's words close stays ("**Cevap: HashMap**")."""
+    label = ANSWER_LABEL.match(answer)
+    if label is None:
+        return answer
+    opened = "".join(mark for mark in ("**", "__", "`") if label[0].count(mark) % 2)
+    return opened + answer[label.end() :]
 
 
 def _own_markdown(found: Found, raw: Sequence[str]) -> str:
@@ -184,10 +210,14 @@ def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:
             (start, unit) for unit in read_units(textwrap.dedent(own) if found.in_list else own)
         ]
     blocks += [(0, unit) for unit in found.content]
+    # "Q: …" then "A: …": the answer's label ends a question that runs over lines.
+    labelled = 0 < found.line <= len(lines) and opens_with_question_label(lines[found.line - 1])
     shown_before = False
     for offset, unit in blocks:
         source = "\n".join(lines[offset + unit.start : offset + unit.end])
-        if _marks_answer(unit, source, found.line):
+        if _marks_answer(unit, source, found.line) or (
+            labelled and unit.kind == "paragraph" and ANSWER_LABEL.match(source) is not None
+        ):
             return offset + unit.start if shown_before else None
         if unit.kind in ("bullet_list", "ordered_list"):
             # "解析：" under the options, unindented: the last option's lazy line to

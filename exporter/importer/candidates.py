@@ -42,6 +42,7 @@ _FEW = 3  # as few questions as a document about something else holds
 _FEW_ASK, _ALL_ASK = 0.6, 0.9  # shares of a level's headings that ask
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
+_NUMBERED_STATEMENT = 80  # characters of a numbered sentence that explains, not asks
 _LINE_QUESTION = 200  # characters, at most, of a question on a line of its own
 _LONE_LABEL = re.compile(
     rf"^\s*+(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：]"
@@ -58,7 +59,7 @@ _ANSWER_SUMMARY = re.compile(
 )
 # "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
 _NAMES_ANSWER = re.compile(rf"(?:{ANSWER_WORDS}|solution|解答|解析)$", re.IGNORECASE)
-_QUESTION_NUMBER = re.compile(r"^(?:Q|#)?+(\d{1,4}+)[.):、．）：]?+\s")
+_QUESTION_NUMBER = re.compile(r"^(?:Q|#)?+(\d{1,4}+)(?:[、．）：]|[.):](?!\d)|\s)")
 _NOT_QUESTION_LABEL = re.compile(
     r"^(?:answer|key\s++points?|a|note|tips?|example)(?:\*\*|__)?+\s*+[:.]", re.IGNORECASE
 )
@@ -81,7 +82,7 @@ class Member:
 def _paired_lines(unit: Unit, lines: Sequence[str]) -> list[int]:
     """The lines of a paragraph written as a question a line, its answer on the lines
     below it, without a blank line between (a text file's FAQ): at least two questions,
-    each followed by a line that does not ask."""
+    each followed by a line that does not ask or is set in under it."""
     asking = [
         number
         for number in range(unit.start, unit.end)
@@ -90,10 +91,18 @@ def _paired_lines(unit: Unit, lines: Sequence[str]) -> list[int]:
     paired = [
         number
         for number in asking
-        if number + 1 < unit.end and not reads_as_question(line_text(lines[number + 1]))
+        if number + 1 < unit.end
+        and (
+            not reads_as_question(line_text(lines[number + 1]))
+            or _indent(lines[number + 1]) > _indent(lines[number])  # set in under it
+        )
     ]
     # A list of questions, a few of them followed by one that does not ask, is no FAQ.
     return paired if len(paired) >= 2 and len(paired) >= 0.75 * len(asking) else []
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _numbered_after(text: str, before: str) -> bool:
@@ -141,7 +150,12 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             )
             asks = asks_outright(first) or commands(first) or fills_blank(first)
             # "17) State the elements of the box model.", after "16) What is…?"
-            numbered_next = bool(found) and _numbered_after(first, found[-1].text)
+            # (a long sentence numbered so, "3.Verifying - means… standards.", explains)
+            numbered_next = (
+                bool(found)
+                and _numbered_after(first, found[-1].text)
+                and not (first.endswith((".", "。")) and len(first) > _NUMBERED_STATEMENT)
+            )
             if len(first) < 300 and (asks or untidy or numbered_next):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
@@ -206,7 +220,11 @@ def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> boo
                 for other in shown[position : position + 2]
             )
         if unit.kind in ("bullet_list", "ordered_list"):
-            return not all(asks_outright(item.text) for item in unit.items)
+            if not all(asks_outright(item.text) for item in unit.items):
+                return True
+            # Sub-questions, answered together by the prose after them.
+            after = shown[position + 1 :]
+            return bool(after) and after[0].kind == "paragraph" and not asks_outright(after[0].text)
         return unit.kind != "heading" or not reads_as_question(card_front(unit.text))
     return False
 
@@ -215,6 +233,27 @@ def numbers_question(text: str) -> bool:
     """Tell whether `text` is numbered like a question ("3. Closures"), not like a part
     of an answer announcing what follows ("1. Structure:")."""
     return is_numbered(text) and not card_front(text).endswith((":", "："))
+
+
+def labelled_question(unit: Unit, units: Sequence[Unit], index: int, lines: Sequence[str]) -> str:
+    """The question of a paragraph labelled as one ("**Q: Should I…?**") whose answer is
+    labelled next ("A: If you…"), or ""."""
+    if unit.kind != "paragraph":
+        return ""
+    match = _LABEL.match(lines[unit.start])
+    if match is None or match["open"] or not asks_outright(match["text"]):
+        return ""
+    if unit.end > unit.start + 1:
+        return match["text"] if is_answer_label(lines[unit.start + 1]) else ""
+    following = (units[n] for n in range(index + 1, len(units)))
+    after = next((other for other in following if other.kind not in UNSEEN), None)
+    return match["text"] if after and is_answer_label(lines[after.start]) else ""
+
+
+def opens_with_question_label(line: str) -> bool:
+    """Tell whether `line` opens with a question's label ("Q:", "**Question 3:**")."""
+    match = _LABEL.match(line)
+    return match is not None and not match["open"]
 
 
 def is_answer_label(line: str) -> bool:
@@ -286,16 +325,27 @@ def choose(
         ]
         if shallower:
             best = (asking_share[shallower[0]][0], 0, "headings", shallower[0])
-    if (best is None or best[0] <= _FEW) and steer in (None, "headings"):
+    if steer in (None, "headings"):
         topics, level = _topic_level(units, lines)
-        if topics >= 3 * (best[0] if best else 0):
+        if (best is None or best[0] <= _FEW) and topics >= 3 * (best[0] if best else 0):
             return "headings", level, True  # notes under topics, none asks: each a card
+        if (
+            best is not None
+            and best[2:] == ("headings", level)
+            and 2 * topics >= 3 * best[0]
+            and not any(
+                reads_as_question(card_front(unit.text)) for unit in units if 0 < unit.level < level
+            )
+        ):
+            # Questions and topics side by side at one level, every one explained
+            # ("### Heap и Stack", "### Чем различаются JRE…?"), none above: each a card.
+            return "headings", level, True
     if best is None:
         return "", 0, False
     return best[2], best[3], False
 
 
-def _explained(units: Sequence[Unit], index: int, lines: Sequence[str]) -> bool:
+def explained(units: Sequence[Unit], index: int, lines: Sequence[str]) -> bool:
     """Tell whether the heading `units[index]` has prose under it, before the next heading
     of its level or above: a topic explained, not an overview's one-line card."""
     level = units[index].level
@@ -319,7 +369,7 @@ def _topic_level(units: Sequence[Unit], lines: Sequence[str]) -> tuple[int, int]
     for level in levels:
         headings = members("headings", units, lines, level)
         topics = sum(
-            answered(member, units, lines) and _explained(units, member.unit, lines)
+            answered(member, units, lines) and explained(units, member.unit, lines)
             for member in headings
         )
         if topics >= _TOPICS and topics >= 0.75 * len(headings) and topics > found[0]:

@@ -13,11 +13,12 @@ QUESTION_WORDS = (
 )
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …";
-# "1.2 Scope" numbers a section of an outline, not a question.
+# "1.2 Scope" numbers a section of an outline, not a question; "3-Way handshake" is a name.
 _NUMBERED = re.compile(
-    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):\-–—、．）：]|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
+    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
+_QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark
 _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell me…"
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
@@ -26,11 +27,11 @@ ANSWER_WORDS = (
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
 )
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
-# "উত্তর পয়েন্ট:", "R//" (respuesta), "Ans)".
+# "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)".
 ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
     rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
-    r"(?:\s*+\([^)\n]*+\))?+|A)\s*+"
+    r"(?:\s*+\([^)\n]*+\))?+|A|R)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
 )
@@ -144,7 +145,7 @@ _CONTRACTION = re.compile(r"['’].*")  # "what's": "what" asks
 def card_front(text: str) -> str:
     """`text` as it belongs on a card front: no number or "Q:" label, no Markdown
     emphasis, no quotation marks around it."""
-    text = text.strip()
+    text = _QUESTION_MARK_FIRST.sub("", text.strip())
     for pattern in (_NUMBERED, _LABELLED, _OUTLINE):
         match = pattern.match(text)
         if match:

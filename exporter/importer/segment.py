@@ -12,10 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from exporter.importer.blocks import Unit
 from exporter.importer.candidates import (
+    UNSEEN,
     Member,
     answered,
     is_lone_label,
     is_toggle,
+    labelled_question,
     members,
     numbers_question,
 )
@@ -25,6 +27,7 @@ from exporter.importer.layout import (
     first_shown,
     labelled_items,
     names_document,
+    names_topic,
     only_links_follow,
     question_list_sort,
     question_under,
@@ -55,6 +58,7 @@ GENERIC_CATEGORIES = (
 )
 
 
+_FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
 
 
@@ -172,7 +176,7 @@ def split(
         return (
             mostly_questions
             and not (numbered and not is_numbered(member.text))
-            and reads_as_sentence(text)
+            and (reads_as_sentence(text) or names_topic(text))
             and answered(member, units, lines)
             and not only_links_follow(units, member.unit + 1, lines)
         )
@@ -259,7 +263,13 @@ def split(
         )
 
     hidden_until = -1  # the blocks between a bare "第 1 题" and its question: read already
+    footer = _footer(units, lines)
     for index, unit in enumerate(units):
+        if index == footer and reading.state == "question":
+            close(by_question=True)
+            shown = next(other for other in units[index + 1 :] if other.kind not in UNSEEN)
+            result.skipped.append((shown.start + 1, "skipped the footer under the last rule"))
+            break
         if index <= hidden_until:
             continue
         if unit.kind == "remark":
@@ -385,6 +395,10 @@ def split(
             open_question(Member(index, asked, unit.text, details=True), None)
             reading.content.append(unit)
             continue
+        label = labelled_question(unit, units, index, lines) if kind != "labels" else ""
+        if label:  # "**Q: Should I…?**" then "A: …", among questions of another kind
+            open_question(Member(index, unit.start, label), (unit.start + 1, unit.end))
+            continue
         labelled = labelled_items(unit, lines) if kind != "list" else []
         if labelled:  # "61. Question?" items, each with its "Answer:" line: questions too
             for item in labelled:
@@ -400,6 +414,23 @@ def split(
     close(by_question=False)
     result.kind, result.level, result.topics = kind, level, topics
     return result
+
+
+def _footer(units: Sequence[Unit], lines: Sequence[str]) -> int:
+    """The index of the rule that sets a footer apart at the document's end: a few short
+    lines of one paragraph each ("*Made with ♥ by…*"); -1 for none."""
+    for index in range(len(units) - 1, -1, -1):
+        if units[index].kind == "hr":
+            after = [unit for unit in units[index + 1 :] if unit.kind not in UNSEEN]
+            short = all(
+                unit.kind == "paragraph"
+                and unit.end - unit.start == 1
+                and len(lines[unit.start]) <= _FOOTER_LINE
+                and not asks_outright(unit.text)
+                for unit in after
+            )
+            return index if after and len(after) <= 3 and short else -1
+    return -1
 
 
 def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:

@@ -11,6 +11,7 @@ import emoji
 from markdown_it import MarkdownIt
 
 from exporter.importer.markup import html_to_markdown
+from exporter.importer.questions import is_bare_label
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<marks>`{3,}+|~{3,}+)[ \t]*+(?P<info>[^`\n]*+)$")
@@ -32,8 +33,20 @@ _ADMONITION = re.compile(
     r"(?:\[(?P<title>[^\]\n]++)\]|[ \t]++(?P<text>\S.*))?+$"
 )
 _ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
-# A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"): its site hides them.
-_ATTRIBUTES = re.compile(r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$", re.MULTILINE)
+# A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"), and MkDocs' attributes
+# after a link ("[Guide](x.md){ .md-button }"): the site hides them.
+_ATTRIBUTES = re.compile(
+    r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$|(?<=[)*_])\{[ \t]*+[.#:][^{}\n]*+\}", re.MULTILINE
+)
+_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]|$)")
+_DETAILS_TAG = re.compile(r"<(?P<close>/)?details\b[^>]*+>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>[^<]*+)</summary\s*+>", re.IGNORECASE)
+# MkDocs' boxes ('!!! tip "Title"', '??? note' folded) and tabs ('=== "Linux"'): their
+# text is the block indented under them.
+_MKDOCS_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*+)(?P<mark>!!!|\?\?\?\+?+|===\+?+)[ \t]++"
+    r'(?:(?P<kind>[\w-]++)[ \t]*+)?+(?:"(?P<title>[^"\n]*+)")?+[ \t]*+$'
+)
 _FOOTNOTE = re.compile(r"^\[\^(?P<label>[^\]\s]++)\]:[ \t]*+(?P<note>\S[^\n]*+)$", re.MULTILINE)
 _FOOTNOTE_CALL = re.compile(r"\[\^(?P<label>[^\]\s]++)\]")
 _FRONT_MATTER = re.compile(
@@ -61,7 +74,81 @@ _HIDDEN = re.compile(
 def readable(text: str) -> str:
     """`text` as a reader sees it, every line at its number."""
     text = spaced_headings(unwrap_fence(without_hidden(text)))
-    return drawn_shortcodes(inlined_notes(named_alerts(html_headings(text))))
+    lines = mkdocs_blocks(numbered_details(named_alerts(html_headings(text)).split("\n")))
+    return drawn_shortcodes(inlined_notes("\n".join(lines)))
+
+
+def numbered_details(lines: Sequence[str]) -> list[str]:
+    """`lines` with each fold that only numbers its question ("<summary>Question
+    1</summary>", the question and a folded answer inside) opened up under a heading
+    of that name, one level below the document's deepest: its question is the
+    paragraph under it."""
+    levels = [len(match["marks"].strip()) for line in lines if (match := _HEADING.match(line))]
+    marks = "#" * min(max(levels, default=1) + 1, 6)
+    shown = list(lines)
+    opened: list[bool] = []  # for each fold open at this line: whether it is opened up
+    fence = ""
+    for number, line in enumerate(lines):
+        fenced = _FENCE.match(line)
+        if fenced and (not fence or fenced["marks"].startswith(fence)):
+            fence = "" if fence else fenced["marks"][:3]
+        if fence:
+            continue
+        for tag in _DETAILS_TAG.finditer(line):
+            if tag["close"]:
+                if opened and opened.pop():
+                    shown[number] = _DETAILS_TAG.sub("", shown[number]).rstrip()
+                continue
+            summary = _SUMMARY.search("\n".join(lines[number : number + 2]))
+            label = summary is not None and is_bare_label(summary["text"].strip())
+            opened.append(label)
+            if label and summary is not None:
+                where = number if "<summary" in line.lower() else number + 1
+                shown[number] = _DETAILS_TAG.sub("", shown[number]).rstrip()
+                shown[where] = f"{marks} {summary['text'].strip()}"
+    return shown
+
+
+def mkdocs_blocks(lines: Sequence[str]) -> list[str]:
+    """`lines` with MkDocs' boxes written as quotes under their bold title, as the site
+    shows them, and its tabs as their bold title over their text."""
+    shown: list[str] = []
+    fence = ""
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        marks = _FENCE.match(line)
+        if marks and (not fence or marks["marks"].startswith(fence)):
+            fence = "" if fence else marks["marks"][:3]
+        block = None if fence else _MKDOCS_BLOCK.match(line)
+        if block is None or (block["mark"] != "===" and not block["kind"]):
+            shown.append(line)
+            number += 1
+            continue
+        indent, end = block["indent"], number + 1
+        while end < len(lines) and (not lines[end].strip() or _under(lines[end], indent)):
+            end += 1
+        while end > number + 1 and not lines[end - 1].strip():
+            end -= 1  # the blank lines after the block are not in it
+        body = mkdocs_blocks([_dedented(line, indent) for line in lines[number + 1 : end]])
+        title = block["title"] if block["title"] is not None else block["kind"].capitalize()
+        if block["mark"].startswith("==="):
+            shown += [f"{indent}**{title}**", *(f"{indent}{line}" if line else "" for line in body)]
+        else:
+            quoted = (f"{indent}> {line}" if line else f"{indent}>" for line in body)
+            shown += [f"{indent}> **{title}**" if title else f"{indent}>", *quoted]
+        number = end
+    return shown
+
+
+def _under(line: str, indent: str) -> bool:
+    return line.startswith((f"{indent}    ", f"{indent}\t"))
+
+
+def _dedented(line: str, indent: str) -> str:
+    if not line.strip():
+        return ""
+    return line[len(indent) + (1 if line[len(indent)] == "\t" else 4) :]
 
 
 def html_headings(text: str) -> str:

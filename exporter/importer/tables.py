@@ -98,6 +98,25 @@ def _asking_column(names: Sequence[str], body: Sequence[Sequence[str]], answer: 
     return best
 
 
+def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
+    """The question and answer columns of a spreadsheet without a header row: the column
+    whose cells ask in half the rows at least, and the longest column beside it that
+    does not; None when no column asks so."""
+    width = max((len(row) for row in rows), default=0)
+    asking = {
+        index: sum(reads_as_question(card_front(cell(row, index))) for row in rows)
+        for index in range(width)
+    }
+    question = max(asking, key=lambda index: asking[index], default=None)
+    if question is None or 2 * asking[question] < len(rows):
+        return None
+    beside = [index for index in (question + 1, question - 1) if 0 <= index < width]
+    answer = max(beside, key=lambda index: sum(len(cell(row, index)) for row in rows), default=None)
+    if answer is None or 2 * asking[answer] >= len(rows):
+        return None
+    return question, answer
+
+
 def _only_codes(body: Sequence[Sequence[str]], index: int) -> bool:
     values = [cell(row, index) for row in body]
     return all(_CODE.fullmatch(value) for value in values if value) and (
