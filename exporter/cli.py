@@ -244,7 +244,21 @@ def preview(paths: tuple[str, ...], out_dir: str, open_page: bool) -> None:
 @click.option(
     "--questions",
     "steer",
-    type=click.Choice(["headings", "bold", "list", "details", "table", "labels", "lines"]),
+    # exporter.importer.STEERS, named here so that other commands start without it
+    type=click.Choice(
+        [
+            "details",
+            "table",
+            "labels",
+            "pairs",
+            "headings",
+            "list",
+            "bold",
+            "quotes",
+            "lines",
+            "chat",
+        ]
+    ),
     help="Where the questions are, when the importer should not choose.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")

@@ -262,5 +262,5 @@ def test_questions_option_steers_the_choice(runner: CliRunner, tmp_path: Path) -
         f"{source}: no questions found as table rows; the document has 1 level-1 headings,"
         " 1 level-2 headings, 2 level-3 headings, 1 bold paragraphs;"
         " say where the questions are with --questions"
-        " details|table|labels|pairs|headings|list|bold|quotes|lines\n",
+        " details|table|labels|pairs|headings|list|bold|quotes|lines|chat\n",
     )

@@ -11,7 +11,7 @@ from support import FIXTURES, SHIPPED_DECK, import_apkg
 from exporter.cli import main
 from exporter.dump import HEADER
 from exporter.errors import Problem
-from exporter.importer import parse_document, slugify
+from exporter.importer import STEERS, parse_document, slugify
 from exporter.load import load_deck
 from exporter.model import Deck
 
@@ -255,9 +255,19 @@ def test_document_without_questions_writes_nothing(runner: CliRunner, tmp_path: 
     assert result.stderr == (
         f"{source}: no questions found; the document has 1 level-1 headings; say where the"
         " questions are with --questions"
-        " details|table|labels|pairs|headings|list|bold|quotes|lines\n"
+        " details|table|labels|pairs|headings|list|bold|quotes|lines|chat\n"
     )
     assert list(tmp_path.iterdir()) == [source]
+
+
+def test_every_place_the_error_names_is_one_the_option_takes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "notes.md"
+    source.write_text("# Notes\n\nNothing to ask.\n")
+    for steer in STEERS:
+        result = runner.invoke(main, ["import", str(source), "--questions", steer, "--dry-run"])
+        assert (result.exit_code, result.stderr.count("no questions found")) == (1, 1), steer
 
 
 def test_non_utf8_input_needs_an_explicit_encoding(runner: CliRunner, tmp_path: Path) -> None:

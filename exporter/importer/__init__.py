@@ -18,19 +18,27 @@ from exporter.errors import DataError, ExporterError, Problem
 from exporter.importer.answers import body_of, is_placeholder, themes_of
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import KINDS, choose, counts
+from exporter.importer.chat import chat_turns
 from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
 from exporter.importer.segment import Segmentation, split
 from exporter.importer.source import readable
-from exporter.importer.tables import columns_of, headerless, markdown_table, read_delimited
+from exporter.importer.tables import (
+    columns_of,
+    headerless,
+    markdown_table,
+    read_delimited,
+    separated_lines,
+)
 from exporter.load import RESERVED_TAG_PREFIX, is_valid_id, load_deck
 from exporter.model import Deck, Question, Theme
 from exporter.outputs import write_atomically
 
 __all__ = [
     "KINDS",
+    "STEERS",
     "ImportResult",
     "ParsedDocument",
     "import_document",
@@ -71,11 +79,10 @@ class ParsedDocument:
     segmentation: Segmentation
 
 
-def _spreadsheet(text: str, source: Path) -> tuple[str, list[str]]:
-    """A CSV or TSV file's rows as a Markdown table, and a warning for each column left
+def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
+    """A CSV or TSV file's `rows` as a Markdown table, and a warning for each column left
     out. Without a header row, the column that asks holds the questions and the longest
     one beside it the answers."""
-    rows = read_delimited(text, tab=source.suffix.lower() == ".tsv")
     columns = columns_of(rows[0], rows[1:]) if rows else None
     left_out = []
     unnamed = headerless(rows) if columns is None else None
@@ -113,8 +120,12 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     part left out. `steer` names the kind of block that holds the questions (one of
     KINDS) instead of choosing the one that explains the document best."""
     left_out: list[str] = []  # a spreadsheet's columns left out, and why
-    if source.suffix.lower() in TABLE_SUFFIXES:
-        text, left_out = _spreadsheet(text, source)
+    suffix = source.suffix.lower()
+    separated = separated_lines(text) if suffix == ".txt" else None
+    if suffix in TABLE_SUFFIXES:
+        text, left_out = _spreadsheet(read_delimited(text, tab=suffix == ".tsv"), source)
+    elif separated is not None:  # "question<tab>answer" a line, as Anki exports notes
+        text, left_out = _spreadsheet(separated, source)
     text = readable(text)
     units = read_units(text)
     mostly_html = _mostly_html(units, text)
@@ -124,10 +135,14 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     # Lines of a Word file, an HTML page or a spreadsheet are lines of its Markdown, not
     # of the file: not worth a number.
     converted = (*CONVERTED_SUFFIXES, *TABLE_SUFFIXES)
-    located = source.suffix.lower() not in converted and not mostly_html
+    located = suffix not in converted and not mostly_html and separated is None
     lines = text.split("\n")
-    kind, level, topics = choose(units, lines, steer)
-    found = split(units, lines, kind, level, tag_of, steer is not None, topics)
+    chat = chat_turns(units, lines) if steer in (None, "chat") else None
+    if chat is not None:  # a saved chat: the user's turns, the assistant's replies
+        found = chat
+    else:
+        kind, level, topics = choose(units, lines, None if steer == "chat" else steer)
+        found = split(units, lines, kind, level, tag_of, steer is not None, topics)
     found.mostly_html = mostly_html
     warnings: list[Problem] = []
 
@@ -323,6 +338,8 @@ def import_document(
     return ImportResult(path, len(deck.questions), len(deck.themes), warnings)
 
 
+# What `--questions` may name: a kind of block, or a chat's turns.
+STEERS = (*KINDS, "chat")
 _KIND_NAMES = {
     "details": "<details> blocks",
     "table": "table rows",
@@ -332,6 +349,7 @@ _KIND_NAMES = {
     "bold": "bold paragraphs",
     "quotes": "block quotes",
     "lines": "paragraphs that ask",
+    "chat": "turns of a chat",
 }
 
 
@@ -368,5 +386,5 @@ def _nothing_found(source: Path, parsed: ParsedDocument, steer: str | None) -> s
     return (
         f"{source}: no questions found{asked}; the document has"
         f" {held or 'no headings, lists, tables or <details> blocks to hold them'};"
-        f" say where the questions are with --questions {'|'.join(KINDS)}"
+        f" say where the questions are with --questions {'|'.join(STEERS)}"
     )

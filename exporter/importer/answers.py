@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle, opens_with_question_label
+from exporter.importer.chat import is_reply_label, without_reply_label
 from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
 from exporter.importer.questions import ANSWER_LABEL, ANSWER_NAME, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
@@ -157,7 +158,8 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
             pieces.insert(0, (answer_from, answer_from, "\n".join(ticked).strip() + "\n"))
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
-    answer = _without_label(_joined(pieces, lines).lstrip("\n"))
+    answer = _joined(pieces, lines).lstrip("\n")
+    answer = _without_label(without_reply_label(answer) if found.chat else answer)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
@@ -215,8 +217,10 @@ def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:
     shown_before = False
     for offset, unit in blocks:
         source = "\n".join(lines[offset + unit.start : offset + unit.end])
-        if _marks_answer(unit, source, found.line) or (
-            labelled and unit.kind == "paragraph" and ANSWER_LABEL.match(source) is not None
+        if (
+            _marks_answer(unit, source, found.line)
+            or (found.chat and is_reply_label(unit, source.split("\n")[0]))
+            or (labelled and unit.kind == "paragraph" and ANSWER_LABEL.match(source) is not None)
         ):
             return offset + unit.start if shown_before else None
         if unit.kind in ("bullet_list", "ordered_list"):

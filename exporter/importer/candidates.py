@@ -42,6 +42,8 @@ _FEW = 3  # as few questions as a document about something else holds
 _FEW_ASK, _ALL_ASK = 0.6, 0.9  # shares of a level's headings that ask
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
+_TOPIC_LINE = 60  # characters, at most, of a numbered topic's line
+_TOPICS_COUNTED = 5  # numbered topics, at least, that make a text file's notes
 _NUMBERED_STATEMENT = 80  # characters of a numbered sentence that explains, not asks
 _LINE_QUESTION = 200  # characters, at most, of a question on a line of its own
 _LONE_LABEL = re.compile(
@@ -54,7 +56,7 @@ _ANSWER_SUMMARY = re.compile(
     rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:(?:{ANSWER_WORDS}|solution"
     r"|soluci[oó]n|solução|lösung"
     r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see))\b"
-    r"|解答|解析|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기)",
+    r"|解答|解析|答案|回答|정답|답변|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기)",
     re.IGNORECASE,
 )
 # "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
@@ -114,6 +116,7 @@ def _numbered_after(text: str, before: str) -> bool:
 def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0) -> list[Member]:
     """The blocks of `units` that are of `kind` (headings: of `level`)."""
     found: list[Member] = []
+    counted = _counted_topics(units, lines) if kind == "lines" else set()
     for index, unit in enumerate(units):
         if kind == "headings" and unit.kind == "heading" and unit.level == level:
             found.append(Member(index, unit.start, unit.text))
@@ -156,7 +159,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 and _numbered_after(first, found[-1].text)
                 and not (first.endswith((".", "。")) and len(first) > _NUMBERED_STATEMENT)
             )
-            if len(first) < 300 and (asks or untidy or numbered_next):
+            if len(first) < 300 and (asks or untidy or numbered_next or index in counted):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
@@ -185,6 +188,25 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 for item, last in zip(unit.items, _last_flags(unit.items, lines), strict=True)
             ]
     return found
+
+
+def _counted_topics(units: Sequence[Unit], lines: Sequence[str]) -> set[int]:
+    """The paragraphs of a text file's notes that open with a short line numbered 1, 2,
+    3… to the end ("1.原型", "2.闭包"), lists inside their answers skipped: at least
+    five, each a topic to explain."""
+    numbered = [
+        (index, int(match[1]))
+        for index, unit in enumerate(units)
+        if unit.kind == "paragraph"
+        and unit.end > unit.start + 1  # the topic's line, then what explains it
+        and (match := _QUESTION_NUMBER.match(line_text(lines[unit.start])))
+        and len(line_text(lines[unit.start])) <= _TOPIC_LINE
+    ]
+    chain: list[int] = []
+    for index, number in numbered:
+        if number == len(chain) + 1:
+            chain.append(index)
+    return set(chain) if len(chain) >= _TOPICS_COUNTED else set()
 
 
 def _asks_before_answer(pair: re.Match[str]) -> bool:
@@ -262,7 +284,9 @@ def is_answer_label(line: str) -> bool:
 
 
 def is_toggle(summary: str) -> bool:
-    """Tell whether a `<details>` summary only says what it hides: "Answer", "Show", "展开"."""
+    """Tell whether a `<details>` summary only says what it hides: "Answer", "Show", "展开",
+    "✅ RESPOSTA CERTA"."""
+    summary = re.sub(r"^[^\w¿]++", "", summary)  # a mark before the words: "✅", "👉"
     return bool(_ANSWER_SUMMARY.match(summary) or _NAMES_ANSWER.search(summary.rstrip(" \t:：.!")))
 
 

@@ -23,7 +23,7 @@ _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell m
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = (
-    "answer|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
+    "answer|hint|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
 )
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
@@ -86,6 +86,11 @@ _ASKING_WORDS = frozenset(
 _ASKING_PREFIXES = (
     "什么",
     "为什么",
+    "为何",
+    "為何",
+    "为啥",
+    "能否",
+    "可否",
     "如何",
     "怎么",
     "怎样",

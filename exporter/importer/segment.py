@@ -75,6 +75,7 @@ class Found:
     tags: tuple[str, ...] = ()
     in_list: bool = False  # `own` is a list item, its first line the question
     row: Row | None = None  # a table's row
+    chat: bool = False  # a user's turn of a chat, its answer the assistant's reply
 
 
 @dataclass
@@ -244,7 +245,10 @@ def split(
                 result.categories.append((line, name))
         tags = tuple(
             dict.fromkeys(
-                slug(name) for _, _, name in categories if slug(name) not in GENERIC_CATEGORIES
+                slug(name)
+                for _, _, name in categories
+                # "## ⬛ 1": a number over the question, no name to tag it with
+                if slug(name) not in GENERIC_CATEGORIES and not slug(name).isdigit()
             )
         )
         text = card_front(member.text)

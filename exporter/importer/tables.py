@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ _ANSWER_NAMES = frozenset(
     " suggested-answer example-answer".split()
 )
 _ID_NAMES = frozenset({"id", "slug", "key"})
+_ID_NAME = re.compile(r"(?:^|[-_])id$")  # "faq_id", "question-id": a row's own code
 _TAG_NAMES = frozenset(
     "tags tag category categories topic topics keywords keyword group section subject"
     " difficulty level catégorie catégories categoria categoría categorias categorías"
@@ -33,6 +35,13 @@ MAX_CELL = 2**31 - 1
 _UNESCAPE = re.compile(r"\\([\\<|])")
 _NOT_NAME = re.compile(r"[^\w?]+")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
+# A mark between a question and its answer: a few signs, a letter among them at most
+# ("|", "&#t#&", "@@"); Markdown's own ("**", "---") and a link's "//" set nothing apart.
+_MARK = re.compile(r"\||(?:[&#|@%$^~=+*\\/_-]\w?)+[&#|@%$^~=+*\\/_-]")
+_NOT_MARKS = frozenset("** __ -- --- *** ___ // == ## ### #### ==> -- __init__".split())
+_ANKI_HEADER = re.compile(r"^#[a-z ]+:")  # "#separator:tab", "#html:true"
+_SEPARATED = 0.75  # share of a text file's lines that hold the mark
+_FEW_ROWS = 5
 _POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
 
 
@@ -76,6 +85,8 @@ def columns_of(header: Sequence[str], body: Sequence[Sequence[str]] = ()) -> Col
         return next((i for i, name in enumerate(names) if name in options), None)
 
     ids, points = find(_ID_NAMES), find(_KEY_POINT_NAMES)
+    if ids is None:
+        ids = next((i for i, name in enumerate(names) if _ID_NAME.search(name)), None)
     tags = tuple(i for i, name in enumerate(names) if name in _TAG_NAMES)
     known = {question, answer, ids, points, *tags}
     extra = tuple(i for i, name in enumerate(names) if i not in known and name)
@@ -178,6 +189,48 @@ def read_delimited(text: str, tab: bool) -> list[list[str]]:
         except csv.Error:
             delimiter = ","
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+
+
+def separated_lines(text: str) -> list[list[str]] | None:
+    """A text file written a question and its answer a line, with one mark between them
+    (a tab, as Anki exports notes, or a token such as "&#t#&"): a header row, then a
+    row per question; a line without the mark goes on the answer above it. None for any
+    other text."""
+    filled = [line for line in text.split("\n") if line.strip() and not _ANKI_HEADER.match(line)]
+    tokens = Counter(token for line in filled for token in set(_tokens(line)))
+    mark = next(
+        (
+            token
+            for token, count in tokens.most_common(3)
+            if count >= _SEPARATED * len(filled) and count >= _FEW_ROWS
+        ),
+        None,
+    )
+    if mark is None:
+        return None
+    rows: list[list[str]] = []
+    for line in filled:
+        question, found, answer = line.partition(mark)
+        if found and question.strip() and not (rows and _goes_on(question.strip())):
+            rows.append([question.strip(), "\n".join(answer.strip().split(mark))])
+        elif rows:
+            rows[-1][1] += "\n" + "\n".join(line.strip().split(mark))
+    asking = sum(reads_as_question(card_front(question)) for question, _ in rows)
+    return [["Question", "Answer"], *rows] if 3 * asking >= len(rows) else None
+
+
+def _goes_on(text: str) -> bool:
+    """Tell whether the text before a line's mark goes on with the answer above: it says
+    something ("…重新选座下单。", "Note:", "…快乐！") rather than asks."""
+    return text.endswith((".", "。", ":", "：", "!", "！")) and not reads_as_question(
+        card_front(text)
+    )
+
+
+def _tokens(line: str) -> list[str]:
+    """The marks in `line` that may set a question apart from its answer."""
+    found = ["\t"] if "\t" in line else []
+    return found + [token for token in _MARK.findall(line) if token not in _NOT_MARKS]
 
 
 def markdown_table(rows: Sequence[Sequence[str]]) -> str:

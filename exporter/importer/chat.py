@@ -1,0 +1,146 @@
+"""A chat saved as a document ("#### You:" / "#### ChatGPT:", "**User:** …" /
+"**Assistant:** …"): each of the user's turns is a question, the assistant's reply to
+it the answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from exporter.importer.blocks import Unit
+from exporter.importer.questions import card_front
+from exporter.importer.segment import Found, Segmentation
+
+_USER = (
+    r"you|user|human|me|prompt|user\s++(?:question|prompt|message)|you\s++said|question"
+    r"|usuario|usuário|utilisateur|benutzer|пользователь|вы|我|用户|提问|問|ユーザー|사용자"
+)
+_ASSISTANT = (
+    r"chatgpt|gpt[\w.-]*+|assistant|claude|gemini|copilot|bard|bing|ai|bot|model|response"
+    r"|(?:chatgpt|claude|gemini|assistant)\s++said|assistant\s++(?:answer|response|reply)"
+    r"|answer|asistente|assistente|assistant\s++ia|ассистент|助手|回答|アシスタント|어시스턴트"
+)
+_ROLE = re.compile(
+    rf"^(?:(?P<user>{_USER})|(?P<assistant>{_ASSISTANT}))(?:\s*+\([^)\n]{{0,40}}+\))?+$",
+    re.IGNORECASE,
+)
+# A turn's label in a paragraph: "**User:** How do I…?", "ChatGPT said:".
+_LABEL = re.compile(
+    r"^\s*+(?:\*\*|__)?+\s*+(?P<name>[^\s*_:：][^*_:：\n]{0,30}?)\s*+(?:\*\*|__)?+\s*+[:：]"
+    r"\s*+(?:\*\*|__)?+\s*+(?P<rest>.*)$"
+)
+_WHOLE_BOLD = re.compile(r"^\s*+(?:\*\*|__)(?P<name>[^*_\n]{1,30}+)(?:\*\*|__)\s*+$")
+
+
+def role_of(unit: Unit, first: str) -> tuple[str, str] | None:
+    """Who speaks from `unit` on ("user" or "assistant") when it is a turn's label, and
+    the words after the label on its `first` line; None for any other block."""
+    if unit.kind == "heading":
+        name, rest = unit.text, ""
+    elif unit.kind == "paragraph":
+        label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
+        if label is None:
+            return None
+        name, rest = label["name"], label.groupdict().get("rest") or ""
+    else:
+        return None
+    role = _ROLE.match(card_front(name).rstrip(" :：").strip())
+    if role is None:
+        return None
+    return ("user" if role["user"] else "assistant"), rest.strip()
+
+
+def _name(unit: Unit, first: str) -> str:
+    """The role a turn's label names, in lower case, without a note in brackets."""
+    label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
+    name = unit.text if unit.kind == "heading" or label is None else label["name"]
+    return re.sub(r"\s*+\([^)]*+\)$", "", card_front(name).rstrip(" :：").strip()).lower()
+
+
+def is_reply_label(unit: Unit, first: str) -> bool:
+    """Tell whether `unit` (its `first` line) is the label of the assistant's turn
+    ("#### ChatGPT:")."""
+    role = role_of(unit, first)
+    return role is not None and role[0] == "assistant"
+
+
+def chat_turns(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | None:
+    """The document split at its turns when it is a chat: at least one turn of the
+    user's answered by the assistant's, and a role named in words no Q&A guide uses
+    for its labels ("You", "ChatGPT"); None otherwise."""
+    turns = [(index, role_of(unit, lines[unit.start])) for index, unit in enumerate(units)]
+    labels = [(index, role) for index, role in turns if role is not None]
+    labels = sorted(labels + _named_user(units, labels))
+    named = {_name(units[index], lines[units[index].start]) for index, _ in labels}
+    if not named - {"question", "answer", "response"}:
+        return None  # "Question:" / "Answer:": labels of a Q&A guide, not a chat
+    found = Segmentation("chat")
+    first = labels[0][0] if labels else 0
+    found.title = next(
+        (unit.text for unit in units[:first] if unit.kind == "heading" and unit.level == 1), ""
+    )
+    for position, (index, (role, rest)) in enumerate(labels):
+        following = labels[position + 1] if position + 1 < len(labels) else None
+        if role != "user":
+            continue
+        if following is None or following[1][0] != "assistant":
+            said = index if rest or index + 1 >= len(units) else index + 1
+            found.skipped.append((units[said].start + 1, "skipped a turn of the user's: no reply"))
+            continue
+        reply = following[0]
+        after = next((i for i, (r, _) in labels[position + 2 :] if r == "user"), len(units))
+        asked = [unit for unit in units[index + 1 : reply] if unit.kind not in ("noise", "hr")]
+        question = " ".join(rest.split())
+        if not question and asked and asked[0].kind == "paragraph":
+            question = " ".join(asked.pop(0).text.split())
+        if question:
+            # The reply's label stays: it marks where the answer starts after the code
+            # or text the user sent with the question.
+            found.questions.append(
+                Found(
+                    units[index].start + 1,
+                    question,
+                    None,
+                    (*asked, *units[reply:after]),
+                    chat=True,
+                )
+            )
+    return found if found.questions else None
+
+
+def _named_user(
+    units: Sequence[Unit], labels: Sequence[tuple[int, tuple[str, str]]]
+) -> list[tuple[int, tuple[str, str]]]:
+    """The user's turns of a chat that names the user by a name of their own ("##
+    kekyo" between the "## ChatGPT" headings): the one other name its headings of that
+    level hold, when no turn is labelled as the user's."""
+    if any(role == "user" for _, (role, _) in labels):
+        return []
+    levels = {units[index].level for index, _ in labels if units[index].kind == "heading"}
+    others = [
+        index
+        for index, unit in enumerate(units)
+        if unit.kind == "heading"
+        and unit.level in levels
+        and all(index != labelled for labelled, _ in labels)
+    ]
+    names = {units[index].text.strip().lower() for index in others}
+    return [(index, ("user", "")) for index in others] if len(names) == 1 else []
+
+
+def without_reply_label(answer: str) -> str:
+    """`answer` without the assistant's label it opens with ("#### ChatGPT:",
+    "**Assistant:** Sure…")."""
+    first, _, rest = answer.partition("\n")
+    heading = re.match(r"^ {0,3}#{1,6}[ \t]++(?P<name>.+)$", first)
+    if heading:
+        role = _ROLE.match(card_front(heading["name"]).rstrip(" :：").strip())
+        return rest.lstrip("\n") if role and role["assistant"] else answer
+    label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
+    if label is None:
+        return answer
+    role = _ROLE.match(card_front(label["name"]).rstrip(" :：").strip())
+    if role is None or not role["assistant"]:
+        return answer
+    words = label.groupdict().get("rest") or ""
+    return f"{words}\n{rest}".strip("\n") if words else rest.lstrip("\n")
