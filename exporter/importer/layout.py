@@ -88,6 +88,14 @@ def names_topic(text: str) -> bool:
     return bool(words) and not fragment and not set(words) <= _DOCUMENT_PARTS
 
 
+def names_part(text: str) -> bool:
+    """Tell whether a heading names a part of the document, alone or before what it holds
+    ("Conclusion", "前言：岗位职位描述和职位要求")."""
+    name = re.split(r"[:：]", text, maxsplit=1)[0]
+    words = re.findall(r"\w+", name.lower())
+    return bool(words) and set(words) <= _DOCUMENT_PARTS
+
+
 def only_links_follow(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool:
     """Tell whether the blocks from `units[start]` up to the next heading are only links:
     a list of further reading under a section's name, not an answer."""

@@ -12,10 +12,11 @@ QUESTION_WORDS = (
     r"|câu\s++hỏi|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
 )
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
-# A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …";
+# A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …", "一、…";
 # "1.2 Scope" numbers a section of an outline, not a question; "3-Way handshake" is a name.
 _NUMBERED = re.compile(
-    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s)\s*+(?P<text>.+)$",
+    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
+    r"|[一二三四五六七八九十]++、)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark

@@ -27,6 +27,7 @@ from exporter.importer.layout import (
     first_shown,
     labelled_items,
     names_document,
+    names_part,
     names_topic,
     only_links_follow,
     question_list_sort,
@@ -162,6 +163,8 @@ def split(
             return bool(text)  # asks, however it is worded
         if kind == "headings" and is_bare_label(text):  # "## 第 1 题": the question under it
             return question_under(units, member.unit) is not None
+        if names_part(text):
+            return False  # "前言：…", "Conclusion": the document's own part
         if topics:
             return answered(member, units, lines) and not only_links_follow(
                 units, member.unit + 1, lines
