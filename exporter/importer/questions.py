@@ -163,7 +163,19 @@ def card_front(text: str) -> str:
     if not text.isascii():  # decorative emoji: "⭐", "▶", "👶"
         text = "".join(character for character in text if not is_decoration(character))
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
-    return unquote(text.strip(" *_")).strip()
+    return unquote(_without_stray_emphasis(text.strip())).strip()
+
+
+def _without_stray_emphasis(text: str) -> str:
+    """`text` without the emphasis marks left at its ends by a label taken off
+    ("What?**"), keeping a lone star that is part of it ("*args 和 **kwargs")."""
+    lead = len(text) - len(text.lstrip("*_"))
+    trail = len(text) - len(text.rstrip("*_"))
+    if (lead and trail) or lead >= 2:
+        text = text.lstrip("*_ ")
+    if (lead and trail) or trail >= 2:
+        text = text.rstrip("*_ ")
+    return text
 
 
 def is_decoration(character: str) -> bool:
