@@ -33,7 +33,7 @@ _WRAPPER = re.compile(
     re.IGNORECASE,
 )
 _BACK_TO_TOP = re.compile(
-    r"\b(?:back|return|go)\s++to\s++(?:the\s++)?(?:top|contents|index)\b|⬆|↑", re.IGNORECASE
+    r"\b(?:back|return|go)\s++to\s++(?:the\s++)?(?:top|contents|index)\b|⬆|↑|↥", re.IGNORECASE
 )
 _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
 # What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
@@ -107,7 +107,7 @@ def read_units(text: str) -> list[Unit]:
             if _DETAILS_OPEN.search(token.content):
                 unit, index = _details(tokens, index - 1, lines)
                 units += _follow_ups(unit, lines)
-            elif _WRAPPER.match(token.content) or not _html_text(token.content):
+            elif _WRAPPER.match(token.content) or _navigation(_html_text(token.content)):
                 units.append(Unit("noise", start, end))  # wrappers, anchors, badges
             else:
                 units.append(Unit("html", start, end, text=_html_text(token.content)))
@@ -158,6 +158,11 @@ def _paragraph(inline: Token, start: int, end: int) -> Unit:
         and not any(child.type == "strong_open" for child in visible[1:-1])
     )
     return Unit("paragraph", start, end, text=text, bold=bold, markup=has_markup(children))
+
+
+def _navigation(text: str) -> bool:
+    """Tell whether an HTML block shows nothing, or only a link back to the top."""
+    return not text.strip() or (_BACK_TO_TOP.search(text) is not None and len(text) < 40)
 
 
 def _is_noise(children: Sequence[Token], text: str) -> bool:

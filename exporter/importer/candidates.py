@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 from exporter.importer.blocks import Item, Unit, line_text
 from exporter.importer.questions import (
@@ -20,6 +20,7 @@ from exporter.importer.questions import (
     is_bare_label,
     is_numbered,
     reads_as_question,
+    undecorated,
 )
 from exporter.importer.tables import Row, cell, columns_of, row_of
 
@@ -32,7 +33,7 @@ _PAIR = re.compile(
 )
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
-    rf"(?:(?:\*\*|__)?+\s*+(?:Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.)]"
+    rf"(?:(?:\*\*|__)?+\s*+(?P<word>Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.)]"
     r"|(?:\*\*|__)\d++[.)]?+(?:\*\*|__)"
     r"|(?P<open>\*\*|__)\d++[.)](?=[^*_\n]++(?P=open)))\s*+(?:\*\*|__)?+\s*+(?P<text>\S.*)$",
     re.IGNORECASE,
@@ -121,7 +122,8 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
         if kind == "headings" and unit.kind == "heading" and unit.level == level:
             found.append(Member(index, unit.start, unit.text))
         elif kind == "bold" and unit.kind == "paragraph" and unit.bold:
-            if not unit.text.rstrip().endswith(":"):
+            # "**Key points:**" announces a part; "**✅ 1) Tell me about yourself:**" asks
+            if not unit.text.rstrip().endswith(":") or is_numbered(undecorated(unit.text)):
                 found.append(Member(index, unit.start, unit.text))
         elif kind == "quotes" and unit.kind == "blockquote" and 0 < len(unit.text) < 300:
             found.append(Member(index, unit.start, unit.text))
@@ -214,6 +216,34 @@ def _asks_before_answer(pair: re.Match[str]) -> bool:
     "::", the flashcard notes' own mark)."""
     question = pair["question"]
     return pair["mark"] == "::" or reads_as_question(card_front(question)) or commands(question)
+
+
+def _one_sequence(found: Sequence[Member], units: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether the numbers of these labelled lines ("**3)** …") run on from one to
+    the next, starting again only in a new section (after a heading that names it)."""
+    numbered = [
+        (member.unit, int(number))
+        for member in found
+        if (digits := re.findall(r"\d+", lines[member.line][:12]))
+        for number in digits[:1]
+    ]
+    steps = 0
+    for (unit, number), (later, following) in pairwise(numbered):
+        if following == number + 1:
+            steps += 1
+        elif following <= number and not any(
+            units[index].kind == "heading" and not reads_as_question(card_front(units[index].text))
+            for index in range(unit + 1, later + 1)
+        ):
+            return False  # counted again under a question: the points of its answer
+    return len(numbered) >= 2 and steps >= 0.75 * (len(numbered) - 1)
+
+
+def _names_question(line: str) -> bool:
+    """Tell whether `line` opens with a label that names a question ("Q:", "Вопрос 3:"),
+    not with a bold number."""
+    label = _LABEL.match(line)
+    return label is None or label["word"] is not None
 
 
 def answered(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> bool:
@@ -322,14 +352,21 @@ def choose(
     asking_share: dict[int, tuple[int, float]] = {}  # by heading level: questions, share
     for order, (kind, level) in enumerate(candidates):
         found = members(kind, units, lines, level)
+        # Bold numbers that run 1, 2, 3… through the document number its questions;
+        # numbers that start again at 1 count the points of each answer.
+        through = kind == "labels" and _one_sequence(found, units, lines)
         score = 0
         for member in found:
             text = card_front(member.text)
             asks = (
                 (member.details and member.row is not None and bool(text))  # a question cell
+                # "Q:": a question whatever its words; "**3)**" where it asks (a bold
+                # number also counts the points of an answer)
                 or (
-                    kind == "labels" and bool(text)
-                )  # "Q:", "**3)**": a question whatever its words
+                    kind == "labels"
+                    and bool(text)
+                    and (through or _names_question(lines[member.line]))
+                )
                 or reads_as_question(text)
                 or (kind == "headings" and (numbers_question(member.text) or is_bare_label(text)))
             )

@@ -178,6 +178,12 @@ def _without_stray_emphasis(text: str) -> str:
     return text
 
 
+def undecorated(text: str) -> str:
+    """`text` without the emoji that decorate it ("✅ 1) Why…" → "1) Why…")."""
+    text = _EMPHASIS.sub(r"\2", text.strip()).strip(" *_")
+    return "".join(c for c in text if not is_decoration(c)).strip()
+
+
 def is_decoration(character: str) -> bool:
     """Tell whether `character` is an emoji or a pictograph that decorates a line ("⭐",
     "▶", "🔹"), not a sign that is part of a name ("®", "©", "™", "℃")."""
