@@ -56,12 +56,13 @@ _LONE_LABEL = re.compile(
 _ANSWER_SUMMARY = re.compile(
     rf"^(?:show\s++|see\s++|ver\s++)?+(?:the\s++|la\s++)?+(?:(?:{ANSWER_WORDS}|solution"
     r"|soluci[oó]n|solução|lösung"
-    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see))\b"
-    r"|解答|解析|答案|回答|정답|답변|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기)",
+    r"|(?:click\s++(?:here\s++)?to\s++)?(?:expand|show|reveal|open|view|see|toggle))\b"
+    r"|解答|解析|答案|回答|정답|답변|답안|해설|展开|展開|点击|點擊|查看|펼치기|보기|토글)",
     re.IGNORECASE,
 )
 # "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
 _NAMES_ANSWER = re.compile(rf"(?:{ANSWER_WORDS}|solution|解答|解析)$", re.IGNORECASE)
+_BOLD_LINE = re.compile(r"^\s*+(?:\*\*|__)(?P<text>[^*_\n]++)(?:\*\*|__)\s*+$")
 _QUESTION_NUMBER = re.compile(r"^(?:Q|#)?+(\d{1,4}+)(?:[、．）：]|[.):](?!\d)|\s)")
 _NOT_QUESTION_LABEL = re.compile(
     r"^(?:answer|key\s++points?|a|note|tips?|example)(?:\*\*|__)?+\s*+[:.]", re.IGNORECASE
@@ -125,6 +126,11 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             # "**Key points:**" announces a part; "**✅ 1) Tell me about yourself:**" asks
             if not unit.text.rstrip().endswith(":") or is_numbered(undecorated(unit.text)):
                 found.append(Member(index, unit.start, unit.text))
+        elif kind == "bold" and unit.kind == "paragraph" and _BOLD_LINE.match(lines[unit.start]):
+            # "**Q8- What's the difference…?**" with its answer on the lines below it
+            bold_line = _BOLD_LINE.match(lines[unit.start])
+            if bold_line and asks_outright(bold_line["text"]):
+                found.append(Member(index, unit.start, bold_line["text"], unit.start + 1))
         elif kind == "quotes" and unit.kind == "blockquote" and 0 < len(unit.text) < 300:
             found.append(Member(index, unit.start, unit.text))
         elif kind == "pairs" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):

@@ -16,7 +16,7 @@ _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1.2 Scope" numbers a section of an outline, not a question; "3-Way handshake" is a name.
 _NUMBERED = re.compile(
     rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
-    r"|[一二三四五六七八九十]++、)\s*+(?P<text>.+)$",
+    r"|[一二三四五六七八九十]++、|Q\d++\s)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark
@@ -24,7 +24,7 @@ _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell m
 _LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = (
-    "answer|hint|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
+    "answer|ans|hint|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
 )
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",

@@ -59,6 +59,7 @@ GENERIC_CATEGORIES = (
 )
 
 
+_PART_LEVEL = 4  # a heading this deep, under a question of another kind, is in its answer
 _FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
 
@@ -299,6 +300,17 @@ def split(
             continue
         if unit.kind == "heading" and reading.state == "question" and is_answer_heading(unit.text):
             reading.content.append(unit)  # "# Answer", at the question's level or above
+            continue
+        if (
+            kind not in ("headings", "")
+            and unit.kind == "heading"
+            and reading.state == "question"
+            and unit.level >= (categories[-1][0] + 2 if categories else _PART_LEVEL)
+            and not reads_as_question(card_front(unit.text))
+        ):
+            # "##### KNN" under "**Q2 How is KNN different…?**" in a "## 1. Algorithms"
+            # section: a part of the answer, far below the sections
+            reading.content.append(unit)
             continue
         if unit.kind == "heading" and not (kind == "headings" and unit.level > level):
             here = by_unit.get(index)
