@@ -72,6 +72,7 @@ _DETAILS_WRAPPER = re.compile(
     r"</?details\b[^>]*+>|<summary\b[^>]*+>.*?</summary\s*+>", re.IGNORECASE | re.DOTALL
 )
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*+>")
+_PICTURE_TAG = re.compile(r"<img\b[^>]*+>", re.IGNORECASE)  # no closing tag to find
 _CLOSING_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*+)\s*+>")
 _LEAD = re.compile(r"^[ \t]*+(?:(?:[-*+]|\d++[.)])[ \t]++)?+(?:>[ \t]*+)*+")
 _SPACING_LINE = re.compile(r"^[ \t]*+(?:<br\s*+/?>[ \t]*+)++$\n?", re.IGNORECASE | re.MULTILINE)
@@ -280,7 +281,7 @@ def _formatted_line(line: str) -> str:
     line = _TASK.sub(lambda match: match["marker"] + ("☐ " if match["box"] == " " else "☑ "), line)
     line = _END_BREAK.sub("  ", line)  # a line break: two spaces, in Markdown
     closed = {match.group(1).lower() for match in _CLOSING_TAG.finditer(line)}
-    if not closed:
+    if not closed and not _PICTURE_TAG.search(line):
         return line
     lead = _LEAD.match(line)
     start = lead.end() if lead else 0

@@ -47,6 +47,8 @@ def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck,
     def fix(text: str) -> str:
         pictures.missing.clear()
         text = brought(text)
+        if pictures.missing:  # a picture without a description leaves its line empty
+            text = _SPACES_ONLY.sub("", text)
         if text.strip() or not pictures.missing:
             return text
         return " ".join(pictures.missing)  # only pictures, none found: their names, not nothing
@@ -66,6 +68,9 @@ def bring_pictures(deck: Deck, source_folder: Path, images: Path) -> tuple[Deck,
         return text
 
     return _map_markdown(deck, fix), pictures
+
+
+_SPACES_ONLY = re.compile(r"^[ \t]++$", re.MULTILINE)
 
 
 def _picture(match: re.Match[str], folder: Path, images: Path, pictures: Pictures) -> str:
