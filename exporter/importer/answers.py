@@ -63,7 +63,9 @@ _ONLY_CODE = re.compile(
     r"\A(?P<fence>`{3,}+|~{3,}+)[^\n]*+\n(?:(?!(?P=fence)).*\n)*?(?P=fence)[`~]*+\Z"
 )
 _EMPTY_LAST_ITEM = re.compile(r"\n[ \t]*+(?:[-*+]|\d++[.)])[ \t]*+\Z")
-_RULE = re.compile(r"^(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)$")
+_RULE_MARKS = r"(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)"
+_RULE = re.compile(rf"^{_RULE_MARKS}$")
+_LAST_RULE = re.compile(rf"\n[ \t]*+\n[ \t]*+{_RULE_MARKS}\Z")  # after a blank line: no heading
 _TODO_NOTE = re.compile(r"^(?:[-+*>][ \t]++)?+(?:TODO|TBD|FIXME|WIP)\b[^\n]{0,40}+$")
 _TASK = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)\[(?P<box>[ xX])\][ \t]++")
 _END_BREAK = re.compile(r"[ \t]*+<br\s*+/?>[ \t]*+$", re.IGNORECASE)
@@ -164,6 +166,7 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
+    answer = _LAST_RULE.sub("", answer)  # a rule that ends the answer inside its fold
     if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
         return Body("", "", tuple(key_points))  # "Explain these selectors:" and its code
     return Body(context, unquote(answer.strip()), tuple(key_points), question_end)

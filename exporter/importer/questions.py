@@ -9,13 +9,14 @@ import unicodedata
 # The word "question" in the languages interview guides are written in, for labels.
 QUESTION_WORDS = (
     r"question|pregunta|pergunta|вопрос|питання|frage|domanda|pertanyaan|問題|问题|質問|질문"
-    r"|câu\s++hỏi|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
+    r"|câu(?:\s++hỏi)?+|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
 )
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …", "一、…";
-# "1.2 Scope" numbers a section of an outline, not a question; "3-Way handshake" is a name.
+# "1.2 Scope" numbers a section of an outline, not a question; "3-Way handshake" is a name;
+# "1\. Access" is "1." escaped, as an HTML page's converter writes it.
 _NUMBERED = re.compile(
-    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
+    rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+\\?+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
     r"|[一二三四五六七八九十]++、|Q\d++\s)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )

@@ -59,6 +59,7 @@ GENERIC_CATEGORIES = (
 )
 
 
+_QUOTED_HEADING = re.compile(r"^ {0,3}>[ \t]*+(?P<marks>#{1,6}+)[ \t]++(?P<text>.+)$")
 _PART_LEVEL = 4  # a heading this deep, under a question of another kind, is in its answer
 _FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
@@ -174,8 +175,8 @@ def split(
             return False
         if reads_as_question(text) or (laid_out and id(member) in alone):
             return True
-        if section_of[id(member)] not in asking_sections:
-            return False
+        if asking_sections and section_of[id(member)] not in asking_sections:
+            return False  # tips numbered in a section of their own, beside the questions
         if kind != "bold" and numbers_question(member.text):
             return True
         return (
@@ -398,6 +399,12 @@ def split(
         ):
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
+            continue
+        quoted = _QUOTED_HEADING.match(lines[unit.start]) if unit.kind == "blockquote" else None
+        if quoted and reading.state == "question" and _holds_answer(reading, lines):
+            # "> ### Sample questions" after an answer given in full: a section of its own
+            close(by_question=False)
+            reading = _Reading("section", unit.start + 1, len(quoted["marks"]), quoted["text"])
             continue
         if (
             unit.kind == "details"

@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from exporter.importer.questions import card_front, reads_as_question
 
 _QUESTION_NAMES = frozenset(
-    "question questions q prompt pregunta preguntas pergunta perguntas frage вопрос 问题 題目"
-    " 질문 質問 question?".split()
+    "question questions q prompt pregunta preguntas pergunta perguntas frage fragen вопрос"
+    " питання 问题 題目 질문 質問 question? domanda domande intrebare întrebare intrebari"
+    " întrebări pytanie vraag soru pertanyaan câu-hỏi otázka kysymys spørgsmål fråga".split()
 )
 _ANSWER_NAMES = frozenset(
     "answer answers a response responses reply respuesta respuestas resposta respostas antwort"
-    " ответ 答案 回答 답변 답 réponse reponse interview-answer sample-answer model-answer"
+    " ответ відповідь 答案 回答 解答 답변 답 réponse reponse risposta risposte raspuns răspuns"
+    " odpowiedź antwoord cevap jawaban trả-lời odpověď vastaus svar interview-answer"
+    " sample-answer model-answer"
     " suggested-answer example-answer".split()
 )
 _ID_NAMES = frozenset({"id", "slug", "key"})
 _ID_NAME = re.compile(r"(?:^|[-_])id$")  # "faq_id", "question-id": a row's own code
 _TAG_NAMES = frozenset(
-    "tags tag category categories topic topics keywords keyword group section subject"
+    "tags tag category categories topic topics keywords keyword group section subject categorie"
     " difficulty level catégorie catégories categoria categoría categorias categorías"
     " kategorie thema тема категория 分类 类别 分類 카테고리 주제 nhóm chủ-đề danh-mục".split()
 )
@@ -112,7 +115,8 @@ def _asking_column(names: Sequence[str], body: Sequence[Sequence[str]], answer: 
 def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     """The question and answer columns of a spreadsheet without a header row: the column
     whose cells ask in half the rows at least, and the longest column beside it that
-    does not; None when no column asks so."""
+    does not (where none asks, two columns of names and what explains them); None
+    otherwise."""
     width = max((len(row) for row in rows), default=0)
     asking = {
         index: sum(reads_as_question(card_front(cell(row, index))) for row in rows)
@@ -120,12 +124,27 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     }
     question = max(asking, key=lambda index: asking[index], default=None)
     if question is None or 2 * asking[question] < len(rows):
-        return None
+        return _term_and_text(rows, width)
     beside = [index for index in (question + 1, question - 1) if 0 <= index < width]
     answer = max(beside, key=lambda index: sum(len(cell(row, index)) for row in rows), default=None)
     if answer is None or 2 * asking[answer] >= len(rows):
         return None
     return question, answer
+
+
+def _term_and_text(rows: Sequence[Sequence[str]], width: int) -> tuple[int, int] | None:
+    """The two columns of a sheet of topics and what explains them ("参加費用", and two
+    sentences): the two columns most rows fill, short names in the first, text at least
+    twice as long in the second."""
+    filled = [
+        index
+        for index in range(width)
+        if 2 * sum(bool(cell(row, index).strip()) for row in rows) >= len(rows)
+    ]
+    if len(filled) != 2:
+        return None
+    names, texts = (sum(len(cell(row, index)) for row in rows) for index in filled)
+    return (filled[0], filled[1]) if 0 < 2 * names <= texts else None
 
 
 def _only_codes(body: Sequence[Sequence[str]], index: int) -> bool:
