@@ -348,7 +348,7 @@ _KIND_NAMES = {
     "list": "list items",
     "bold": "bold paragraphs",
     "quotes": "block quotes",
-    "lines": "paragraphs that ask",
+    "lines": "paragraphs that ask or open a topic",
     "chat": "turns of a chat",
 }
 

@@ -81,6 +81,7 @@ class Member:
     row: Row | None = None  # a table's row
     item_end: int | None = None  # a list item's last line (exclusive)
     last_item: bool = False  # the last item of its list: the blocks after it may answer
+    topic: bool = False  # a topic of a text file's notes: a question whatever its words
 
 
 def _paired_lines(unit: Unit, lines: Sequence[str]) -> list[int]:
@@ -118,7 +119,7 @@ def _numbered_after(text: str, before: str) -> bool:
 def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int = 0) -> list[Member]:
     """The blocks of `units` that are of `kind` (headings: of `level`)."""
     found: list[Member] = []
-    counted = _counted_topics(units, lines) if kind == "lines" else set()
+    topics = _counted_topics(units, lines) | _ruled_topics(units) if kind == "lines" else set()
     for index, unit in enumerate(units):
         if kind == "headings" and unit.kind == "heading" and unit.level == level:
             found.append(Member(index, unit.start, unit.text))
@@ -167,7 +168,9 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
                 and _numbered_after(first, found[-1].text)
                 and not (first.endswith((".", "。")) and len(first) > _NUMBERED_STATEMENT)
             )
-            if len(first) < 300 and (asks or untidy or numbered_next or index in counted):
+            if index in topics:
+                found.append(Member(index, unit.start, first, unit.start + 1, topic=True))
+            elif len(first) < 300 and (asks or untidy or numbered_next):
                 found.append(Member(index, unit.start, first, unit.start + 1))
         elif kind == "labels" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
@@ -215,6 +218,29 @@ def _counted_topics(units: Sequence[Unit], lines: Sequence[str]) -> set[int]:
         if number == len(chain) + 1:
             chain.append(index)
     return set(chain) if len(chain) >= _TOPICS_COUNTED else set()
+
+
+def _ruled_topics(units: Sequence[Unit]) -> set[int]:
+    """The paragraphs of notes set apart by rules that open each part with a short line
+    of its own ("BFC", then what explains it, then a rule): at least three, in three
+    parts of four."""
+    parts: list[list[int]] = [[]]
+    for index, unit in enumerate(units):
+        if unit.kind == "hr":
+            parts.append([])
+        elif unit.kind not in UNSEEN:
+            parts[-1].append(index)
+    filled = [part for part in parts if part]
+    named = {
+        part[0]
+        for part in filled
+        if len(part) >= 2
+        and units[part[0]].kind == "paragraph"
+        and units[part[0]].end - units[part[0]].start == 1
+        and len(units[part[0]].text) <= _TOPIC_LINE
+        and not units[part[0]].text.endswith((".", "。", ":", "："))
+    }
+    return named if len(named) >= _FEW and len(named) >= 0.75 * len(filled) else set()
 
 
 def _asks_before_answer(pair: re.Match[str]) -> bool:
@@ -374,6 +400,7 @@ def choose(
                     and (through or _names_question(lines[member.line]))
                 )
                 or reads_as_question(text)
+                or member.topic
                 or (kind == "headings" and (numbers_question(member.text) or is_bare_label(text)))
             )
             if asks and answered(member, units, lines):
@@ -460,5 +487,5 @@ def counts(units: Sequence[Unit], lines: Sequence[str]) -> dict[str, int]:
     counts["list items"] = len(members("list", units, lines))
     counts["bold paragraphs"] = len(members("bold", units, lines))
     counts["block quotes"] = len(members("quotes", units, lines))
-    counts["paragraphs that ask"] = len(members("lines", units, lines))
+    counts["paragraphs that ask or open a topic"] = len(members("lines", units, lines))
     return counts

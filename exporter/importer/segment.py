@@ -161,7 +161,7 @@ def split(
 
     def opens(member: Member) -> bool:
         text = card_front(member.text)
-        if member.details or kind == "labels":  # a summary, a question cell, a "Q:" label
+        if member.details or member.topic or kind == "labels":  # a summary, a "Q:" label…
             return bool(text)  # asks, however it is worded
         if kind == "headings" and is_bare_label(text):  # "## 第 1 题": the question under it
             return question_under(units, member.unit) is not None
