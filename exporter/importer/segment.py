@@ -60,6 +60,8 @@ GENERIC_CATEGORIES = (
 
 
 _QUOTED_HEADING = re.compile(r"^ {0,3}>[ \t]*+(?P<marks>#{1,6}+)[ \t]++(?P<text>.+)$")
+_LABEL_LEVEL = 7  # a section named by a line in capitals: below every heading
+_LABEL_LENGTH = 40  # characters, at most, of such a line
 _PART_LEVEL = 4  # a heading this deep, under a question of another kind, is in its answer
 _FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
@@ -244,6 +246,12 @@ def split(
         nonlocal reading
         # Between a rule and the question after it: what the question shows (its code).
         carried = reading.content if reading.state == "after" and ruled else []
+        label = _section_label(reading, lines)
+        if label is not None:  # "PAGOS" between two answers: the questions below are its own
+            reading.content.remove(label)
+            while categories and categories[-1][0] == _LABEL_LEVEL:
+                categories.pop()
+            categories.append((_LABEL_LEVEL, label.start + 1, label.text))
         close(by_question=True)
         for line, name in [(line, name) for _, line, name in categories]:
             if (line, name) not in result.categories:
@@ -329,7 +337,7 @@ def split(
             ):
                 result.title = unit.text
             elif heading is not None and is_bare_label(card_front(heading.text)) and opens(heading):
-                _drop_deeper(categories, unit.level)
+                _drop_deeper(categories, unit.level, keep_labels=True)
                 asked = question_under(units, index)
                 assert asked is not None  # opens() found it
                 open_question(Member(asked, units[asked].start, units[asked].text), None)
@@ -341,7 +349,7 @@ def split(
                 and (asks_outright(unit.text) or reads_as_question(card_front(unit.text)))
                 and answered(Member(index, unit.start, unit.text), units, lines)
             ):
-                _drop_deeper(categories, unit.level)
+                _drop_deeper(categories, unit.level, keep_labels=True)
                 open_question(heading or Member(index, unit.start, unit.text), None)
                 reading.level = unit.level
             elif reading.state == "question" and 0 < reading.level < unit.level:
@@ -442,6 +450,24 @@ def split(
     return result
 
 
+def _section_label(reading: _Reading, lines: Sequence[str]) -> Unit | None:
+    """The last block of the answer being read when it names the section of questions
+    that follows, as a page sets it between two answers: a short line in capitals."""
+    shown = [unit for unit in reading.content if unit.kind not in UNSEEN]
+    if reading.state != "question" or len(shown) < 2:
+        return None
+    last = shown[-1]
+    text = last.text.strip(" *_")
+    named = (
+        last.kind == "paragraph"
+        and last.end - last.start == 1
+        and 0 < len(text) <= _LABEL_LENGTH
+        and text.isupper()
+        and not text.endswith((".", ":", "!", "?"))
+    )
+    return last if named else None
+
+
 def _footer(units: Sequence[Unit], lines: Sequence[str]) -> int:
     """The index of the rule that sets a footer apart at the document's end: a few short
     lines of one paragraph each ("*Made with ♥ by…*"); -1 for none."""
@@ -507,6 +533,12 @@ def _end_of(unit: Unit, member: Member) -> int:
     return unit.end
 
 
-def _drop_deeper(categories: list[tuple[int, int, str]], level: int) -> None:
+def _drop_deeper(
+    categories: list[tuple[int, int, str]], level: int, keep_labels: bool = False
+) -> None:
+    """End the categories at `level` and below; a question opened under a section's
+    label in capitals (`keep_labels`) stays in it."""
+    labels = [entry for entry in categories if entry[0] == _LABEL_LEVEL] if keep_labels else []
     while categories and categories[-1][0] >= level:
         categories.pop()
+    categories.extend(labels)
