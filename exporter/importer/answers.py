@@ -223,7 +223,7 @@ def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:
         source = "\n".join(lines[offset + unit.start : offset + unit.end])
         if (
             _marks_answer(unit, source, found.line)
-            or (found.chat and is_reply_label(unit, source.split("\n")[0]))
+            or (found.chat and is_reply_label(unit, source))
             or (labelled and unit.kind == "paragraph" and ANSWER_LABEL.match(source) is not None)
         ):
             return offset + unit.start if shown_before else None

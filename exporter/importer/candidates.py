@@ -250,6 +250,18 @@ def _asks_before_answer(pair: re.Match[str]) -> bool:
     return pair["mark"] == "::" or reads_as_question(card_front(question)) or commands(question)
 
 
+def _numbered_apart(headings: Sequence[Member]) -> bool:
+    """Tell whether the headings that ask are numbered ("## Q1. …?") and the others not
+    ("## 사용 방법"): notes around the questions, not topics beside them."""
+    asking = [member for member in headings if reads_as_question(card_front(member.text))]
+    numbered = [member for member in headings if is_numbered(member.text)]
+    return (
+        len(asking) >= _FEW
+        and all(is_numbered(member.text) for member in asking)
+        and len(numbered) < len(headings)
+    )
+
+
 def _one_sequence(found: Sequence[Member], units: Sequence[Unit], lines: Sequence[str]) -> bool:
     """Tell whether the numbers of these labelled lines ("**3)** …") run on from one to
     the next, starting again only in a new section (after a heading that names it)."""
@@ -430,6 +442,7 @@ def choose(
             and not any(
                 reads_as_question(card_front(unit.text)) for unit in units if 0 < unit.level < level
             )
+            and not _numbered_apart(members("headings", units, lines, level))
         ):
             # Questions and topics side by side at one level, every one explained
             # ("### Heap и Stack", "### Чем различаются JRE…?"), none above: each a card.

@@ -32,16 +32,18 @@ _LABEL = re.compile(
 _WHOLE_BOLD = re.compile(r"^\s*+(?:\*\*|__)(?P<name>[^*_\n]{1,30}+)(?:\*\*|__)\s*+$")
 
 
-def role_of(unit: Unit, first: str) -> tuple[str, str] | None:
-    """Who speaks from `unit` on ("user" or "assistant") when it is a turn's label, and
-    the words after the label on its `first` line; None for any other block."""
+def role_of(unit: Unit, source: str) -> tuple[str, str] | None:
+    """Who speaks from `unit` (its lines `source`) on, "user" or "assistant", when it is
+    a turn's label, and the words after the label ("You said:" and the question on the
+    next line); None for any other block."""
+    first, _, below = source.partition("\n")
     if unit.kind == "heading":
         name, rest = unit.text, ""
     elif unit.kind == "paragraph":
         label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
         if label is None:
             return None
-        name, rest = label["name"], label.groupdict().get("rest") or ""
+        name, rest = label["name"], f"{label.groupdict().get('rest') or ''}\n{below}"
     else:
         return None
     role = _ROLE.match(card_front(name).rstrip(" :：").strip())
@@ -57,10 +59,10 @@ def _name(unit: Unit, first: str) -> str:
     return re.sub(r"\s*+\([^)]*+\)$", "", card_front(name).rstrip(" :：").strip()).lower()
 
 
-def is_reply_label(unit: Unit, first: str) -> bool:
-    """Tell whether `unit` (its `first` line) is the label of the assistant's turn
+def is_reply_label(unit: Unit, source: str) -> bool:
+    """Tell whether `unit` (its lines `source`) is the label of the assistant's turn
     ("#### ChatGPT:")."""
-    role = role_of(unit, first)
+    role = role_of(unit, source)
     return role is not None and role[0] == "assistant"
 
 
@@ -68,7 +70,10 @@ def chat_turns(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | No
     """The document split at its turns when it is a chat: at least one turn of the
     user's answered by the assistant's, and a role named in words no Q&A guide uses
     for its labels ("You", "ChatGPT"); None otherwise."""
-    turns = [(index, role_of(unit, lines[unit.start])) for index, unit in enumerate(units)]
+    turns = [
+        (index, role_of(unit, "\n".join(lines[unit.start : unit.end])))
+        for index, unit in enumerate(units)
+    ]
     labels = [(index, role) for index, role in turns if role is not None]
     labels = sorted(labels + _named_user(units, labels))
     named = {_name(units[index], lines[units[index].start]) for index, _ in labels}

@@ -22,6 +22,9 @@ _BADGE = re.compile(
     r"|count)\b"
 )
 _BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
+# What a button that opens a FAQ's answer carries: the state or target of what it opens.
+_OPENS = ("aria-expanded", "aria-controls", "data-toggle", "data-bs-toggle", "data-target")
+_ACCORDION = re.compile(r"accordion|faq|collapse|question|toggle", re.IGNORECASE)
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+")
 
 
@@ -60,7 +63,15 @@ class _Converter(MarkdownConverter):
         return ""  # a page's navigation, header, footer and asides are not its content
 
     convert_nav = convert_footer = convert_header = convert_aside = convert_title = _left_out
-    convert_button = _left_out
+
+    def convert_button(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        """A FAQ's question, as an accordion shows it: the button that opens its answer
+        (a heading here); any other button is a control, not content."""
+        opens = any(el.get(name) for name in _OPENS) or _ACCORDION.search(
+            " ".join(el.get("class") or ())
+        )
+        words = " ".join(text.split())
+        return f"\n\n### {words}\n\n" if opens and words else ""
 
 
 def unclosed_as_text(fragment: str) -> str:
