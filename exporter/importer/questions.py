@@ -17,7 +17,7 @@ _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1\. Access" is "1." escaped, as an HTML page's converter writes it.
 _NUMBERED = re.compile(
     rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+\\?+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
-    r"|[一二三四五六七八九十]++、|Q\d++\s)\s*+(?P<text>.+)$",
+    r"|[一二三四五六七八九十]++[、。]|Q\d++\s)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark

@@ -62,6 +62,7 @@ GENERIC_CATEGORIES = (
 _QUOTED_HEADING = re.compile(r"^ {0,3}>[ \t]*+(?P<marks>#{1,6}+)[ \t]++(?P<text>.+)$")
 _LABEL_LEVEL = 7  # a section named by a line in capitals: below every heading
 _LABEL_LENGTH = 40  # characters, at most, of such a line
+_TOPIC_LINE = 60  # characters, at most, of a topic's line
 _PART_LEVEL = 4  # a heading this deep, under a question of another kind, is in its answer
 _FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
@@ -296,7 +297,7 @@ def split(
         if deeper and not result.title and first_shown(units, index) and not asks_or_numbered(unit):
             result.title = unit.text  # the document's name, set smaller than its questions
             continue
-        if kind == "headings" and _next_in_sequence(unit, reading, lines):
+        if kind in ("headings", "list") and _next_in_sequence(unit, reading, lines, kind):
             if unit.kind == "paragraph":  # a heading mistyped
                 open_question(Member(index, unit.start, unit.text), None)
             else:  # "12. How…?" as a list item, its answer indented under it
@@ -485,10 +486,11 @@ def _footer(units: Sequence[Unit], lines: Sequence[str]) -> int:
     return -1
 
 
-def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bool:
+def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str], kind: str) -> bool:
     """Tell whether `unit` is a question numbered next after the open one ("# 5.How…?",
     then "6.Can you…?" whose "#" was forgotten): a paragraph of one line that asks, or a
-    list of one item whose first line asks."""
+    list of one item whose first line asks; among list items, a short topic too ("5.
+    Критерии…", then "6.принципы тестирования", no list for want of a space)."""
     if reading.state != "question":
         return False
     if unit.kind == "paragraph" and unit.end - unit.start == 1:
@@ -503,7 +505,7 @@ def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str]) -> bo
         number is not None
         and before is not None
         and int(number[1]) == int(before[1]) + 1
-        and asks_outright(asked)
+        and (asks_outright(asked) or (kind == "list" and len(asked) <= _TOPIC_LINE))
     )
 
 
