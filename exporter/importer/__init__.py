@@ -29,6 +29,7 @@ from exporter.importer.tables import (
     columns_of,
     headerless,
     markdown_table,
+    names_columns,
     read_delimited,
     separated_lines,
 )
@@ -86,7 +87,22 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
     columns = columns_of(rows[0], rows[1:]) if rows else None
     left_out = []
     unnamed = headerless(rows) if columns is None else None
-    if unnamed is not None:
+    if unnamed is not None and names_columns(rows, unnamed[1]):
+        # A header in words of its own ("Concept,Explanation"): its two columns named.
+        question, answer = unnamed
+        named = (rows[0][question].strip(), rows[0][answer].strip())
+        rows = [
+            [
+                "Question" if n == question else "Answer" if n == answer else name
+                for n, name in enumerate(rows[0])
+            ],
+            *rows[1:],
+        ]
+        columns = columns_of(rows[0], rows[1:])
+        left_out.append(
+            f"took the column '{named[0]}' as the questions and '{named[1]}' as the answers"
+        )
+    elif unnamed is not None:
         question, answer = unnamed
         width = max(len(row) for row in rows)
         rows = [

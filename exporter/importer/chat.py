@@ -46,17 +46,22 @@ def role_of(unit: Unit, source: str) -> tuple[str, str] | None:
         name, rest = label["name"], f"{label.groupdict().get('rest') or ''}\n{below}"
     else:
         return None
-    role = _ROLE.match(card_front(name).rstrip(" :：").strip())
+    role = _ROLE.match(_spoken(name))
     if role is None:
         return None
     return ("user" if role["user"] else "assistant"), rest.strip()
+
+
+def _spoken(name: str) -> str:
+    """A turn's label as the name of who speaks: "**ChatGPT:**" → "ChatGPT"."""
+    return card_front(name).rstrip(" :：").strip()
 
 
 def _name(unit: Unit, first: str) -> str:
     """The role a turn's label names, in lower case, without a note in brackets."""
     label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
     name = unit.text if unit.kind == "heading" or label is None else label["name"]
-    return re.sub(r"\s*+\([^)]*+\)$", "", card_front(name).rstrip(" :：").strip()).lower()
+    return re.sub(r"\s*+\([^)]*+\)$", "", _spoken(name)).lower()
 
 
 def is_reply_label(unit: Unit, source: str) -> bool:
@@ -121,13 +126,12 @@ def _named_user(
     level hold, when no turn is labelled as the user's."""
     if any(role == "user" for _, (role, _) in labels):
         return []
-    levels = {units[index].level for index, _ in labels if units[index].kind == "heading"}
+    labelled = {index for index, _ in labels}
+    levels = {units[index].level for index in labelled if units[index].kind == "heading"}
     others = [
         index
         for index, unit in enumerate(units)
-        if unit.kind == "heading"
-        and unit.level in levels
-        and all(index != labelled for labelled, _ in labels)
+        if unit.kind == "heading" and unit.level in levels and index not in labelled
     ]
     names = {units[index].text.strip().lower() for index in others}
     return [(index, ("user", "")) for index in others] if len(names) == 1 else []
@@ -139,12 +143,12 @@ def without_reply_label(answer: str) -> str:
     first, _, rest = answer.partition("\n")
     heading = re.match(r"^ {0,3}#{1,6}[ \t]++(?P<name>.+)$", first)
     if heading:
-        role = _ROLE.match(card_front(heading["name"]).rstrip(" :：").strip())
+        role = _ROLE.match(_spoken(heading["name"]))
         return rest.lstrip("\n") if role and role["assistant"] else answer
     label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
     if label is None:
         return answer
-    role = _ROLE.match(card_front(label["name"]).rstrip(" :：").strip())
+    role = _ROLE.match(_spoken(label["name"]))
     if role is None or not role["assistant"]:
         return answer
     words = label.groupdict().get("rest") or ""

@@ -121,7 +121,9 @@ def mkdocs_blocks(lines: Sequence[str]) -> list[str]:
         if marks and (not fence or marks["marks"].startswith(fence)):
             fence = "" if fence else marks["marks"][:3]
         block = None if fence else _MKDOCS_BLOCK.match(line)
-        if block is None or (block["mark"] != "===" and not block["kind"]):
+        tab = block is not None and block["mark"].startswith("===")
+        # A box names its kind ("!!! tip"), a tab its title ('=== "Linux"').
+        if block is None or not (block["title"] is not None if tab else block["kind"]):
             shown.append(line)
             number += 1
             continue
@@ -132,7 +134,7 @@ def mkdocs_blocks(lines: Sequence[str]) -> list[str]:
             end -= 1  # the blank lines after the block are not in it
         body = mkdocs_blocks([_dedented(line, indent) for line in lines[number + 1 : end]])
         title = block["title"] if block["title"] is not None else block["kind"].capitalize()
-        if block["mark"].startswith("==="):
+        if tab:
             shown += [f"{indent}**{title}**", *(f"{indent}{line}" if line else "" for line in body)]
         else:
             quoted = (f"{indent}> {line}" if line else f"{indent}>" for line in body)

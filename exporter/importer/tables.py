@@ -45,6 +45,7 @@ _NOT_MARKS = frozenset("** __ -- --- *** ___ // == ## ### #### ==> -- __init__".
 _ANKI_HEADER = re.compile(r"^#[a-z ]+:")  # "#separator:tab", "#html:true"
 _SEPARATED = 0.75  # share of a text file's lines that hold the mark
 _FEW_ROWS = 5
+_NAME_LENGTH = 30  # characters, at most, of a column's name
 _POINT_SEPARATORS = re.compile(r"\n|<br\s*+/?>|;", re.IGNORECASE)
 
 
@@ -130,6 +131,17 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     if answer is None or 2 * asking[answer] >= len(rows):
         return None
     return question, answer
+
+
+def names_columns(rows: Sequence[Sequence[str]], answer: int) -> bool:
+    """Tell whether the first of `rows` names the columns rather than holding a question:
+    its cell in the `answer` column is a short name, not text like the cells below."""
+    if len(rows) < 2:
+        return False
+    first = cell(rows[0], answer).strip()
+    below = sorted(len(cell(row, answer)) for row in rows[1:])
+    typical = below[len(below) // 2]
+    return 0 < len(first) <= _NAME_LENGTH and 3 * len(first) < typical and first[-1:].isalnum()
 
 
 def _term_and_text(rows: Sequence[Sequence[str]], width: int) -> tuple[int, int] | None:
