@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle, opens_with_question_label
-from exporter.importer.chat import is_reply_label, without_reply_label
+from exporter.importer.chat import is_turn_label, without_turn_label
 from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
 from exporter.importer.questions import ANSWER_LABEL, ANSWER_NAME, ANSWER_WORDS, unquote
 from exporter.importer.segment import Found
@@ -162,7 +162,7 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
     answer = _joined(pieces, lines).lstrip("\n")
-    answer = _without_label(without_reply_label(answer) if found.chat else answer)
+    answer = _without_label(without_turn_label(answer) if found.chat else answer)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
@@ -223,7 +223,7 @@ def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:
         source = "\n".join(lines[offset + unit.start : offset + unit.end])
         if (
             _marks_answer(unit, source, found.line)
-            or (found.chat and is_reply_label(unit, source))
+            or (found.chat and is_turn_label(unit, source))
             or (labelled and unit.kind == "paragraph" and ANSWER_LABEL.match(source) is not None)
         ):
             return offset + unit.start if shown_before else None

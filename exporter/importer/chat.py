@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from exporter.importer.blocks import Unit
 from exporter.importer.questions import card_front
@@ -29,6 +30,7 @@ _LABEL = re.compile(
     r"^\s*+(?:\*\*|__)?+\s*+(?P<name>[^\s*_:：][^*_:：\n]{0,30}?)\s*+(?:\*\*|__)?+\s*+[:：]"
     r"\s*+(?:\*\*|__)?+\s*+(?P<rest>.*)$"
 )
+_ASKS = re.compile(r"[?？](?:\s|$)")  # a turn that asks something
 _WHOLE_BOLD = re.compile(r"^\s*+(?:\*\*|__)(?P<name>[^*_\n]{1,30}+)(?:\*\*|__)\s*+$")
 
 
@@ -64,17 +66,17 @@ def _name(unit: Unit, first: str) -> str:
     return re.sub(r"\s*+\([^)]*+\)$", "", _spoken(name)).lower()
 
 
-def is_reply_label(unit: Unit, source: str) -> bool:
-    """Tell whether `unit` (its lines `source`) is the label of the assistant's turn
-    ("#### ChatGPT:")."""
-    role = role_of(unit, source)
-    return role is not None and role[0] == "assistant"
+def is_turn_label(unit: Unit, source: str) -> bool:
+    """Tell whether `unit` (its lines `source`) opens a turn ("#### ChatGPT:")."""
+    return role_of(unit, source) is not None
 
 
 def chat_turns(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | None:
-    """The document split at its turns when it is a chat: at least one turn of the
-    user's answered by the assistant's, and a role named in words no Q&A guide uses
-    for its labels ("You", "ChatGPT"); None otherwise."""
+    """The document split at its turns when it is a chat: at least one turn answered by
+    the next, and a role named in words no Q&A guide uses for its labels ("You",
+    "ChatGPT"); None otherwise. The user asks and the assistant answers, unless the
+    assistant is the one asking (a mock interview)."""
+    units = _turns_apart(units, lines)
     turns = [
         (index, role_of(unit, "\n".join(lines[unit.start : unit.end])))
         for index, unit in enumerate(units)
@@ -89,23 +91,24 @@ def chat_turns(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | No
     found.title = next(
         (unit.text for unit in units[:first] if unit.kind == "heading" and unit.level == 1), ""
     )
+    asker = _asker(units, labels)
     for position, (index, (role, rest)) in enumerate(labels):
         following = labels[position + 1] if position + 1 < len(labels) else None
-        if role != "user":
+        if role != asker:
             continue
-        if following is None or following[1][0] != "assistant":
+        if following is None or following[1][0] == asker:
             said = index if rest or index + 1 >= len(units) else index + 1
-            found.skipped.append((units[said].start + 1, "skipped a turn of the user's: no reply"))
+            found.skipped.append((units[said].start + 1, "skipped a turn with no reply"))
             continue
         reply = following[0]
-        after = next((i for i, (r, _) in labels[position + 2 :] if r == "user"), len(units))
+        after = next((i for i, (r, _) in labels[position + 2 :] if r == asker), len(units))
         asked = [unit for unit in units[index + 1 : reply] if unit.kind not in ("noise", "hr")]
         question = " ".join(rest.split())
         if not question and asked and asked[0].kind == "paragraph":
             question = " ".join(asked.pop(0).text.split())
         if question:
             # The reply's label stays: it marks where the answer starts after the code
-            # or text the user sent with the question.
+            # or text sent with the question.
             found.questions.append(
                 Found(
                     units[index].start + 1,
@@ -116,6 +119,35 @@ def chat_turns(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | No
                 )
             )
     return found if found.questions else None
+
+
+def _turns_apart(units: Sequence[Unit], lines: Sequence[str]) -> list[Unit]:
+    """`units` with each paragraph whose lines open turns ("**USER**: …" on the line
+    after "**ASSISTANT**: …", no blank line between) cut into a paragraph a turn."""
+    apart: list[Unit] = []
+    for unit in units:
+        starts = [
+            number
+            for number in range(unit.start + 1, unit.end)
+            if unit.kind == "paragraph" and role_of(unit, lines[number]) is not None
+        ]
+        for begin, end in zip([unit.start, *starts], [*starts, unit.end], strict=True):
+            text = " ".join(line.strip() for line in lines[begin:end])
+            apart.append(replace(unit, start=begin, end=end, text=text) if starts else unit)
+    return apart
+
+
+def _asker(units: Sequence[Unit], labels: Sequence[tuple[int, tuple[str, str]]]) -> str:
+    """Who asks in the chat: the user, unless the assistant's turns mostly ask and the
+    user's do not (a mock interview: the assistant asks, the user answers)."""
+    asking: dict[str, list[bool]] = {"user": [], "assistant": []}
+    for index, (role, rest) in labels:
+        said = rest or next(
+            (unit.text for unit in units[index + 1 : index + 2] if unit.kind == "paragraph"), ""
+        )
+        asking[role].append(bool(_ASKS.search(said)))
+    user, assistant = (sum(asked) / max(len(asked), 1) for asked in asking.values())
+    return "assistant" if assistant >= 0.5 and user < 0.25 else "user"
 
 
 def _named_user(
@@ -137,19 +169,15 @@ def _named_user(
     return [(index, ("user", "")) for index in others] if len(names) == 1 else []
 
 
-def without_reply_label(answer: str) -> str:
-    """`answer` without the assistant's label it opens with ("#### ChatGPT:",
-    "**Assistant:** Sure…")."""
+def without_turn_label(answer: str) -> str:
+    """`answer` without the label of the turn it opens with ("#### ChatGPT:",
+    "**Assistant:** Sure…", "**USER**: …")."""
     first, _, rest = answer.partition("\n")
     heading = re.match(r"^ {0,3}#{1,6}[ \t]++(?P<name>.+)$", first)
     if heading:
-        role = _ROLE.match(_spoken(heading["name"]))
-        return rest.lstrip("\n") if role and role["assistant"] else answer
+        return rest.lstrip("\n") if _ROLE.match(_spoken(heading["name"])) else answer
     label = _LABEL.match(first) or _WHOLE_BOLD.match(first)
-    if label is None:
-        return answer
-    role = _ROLE.match(_spoken(label["name"]))
-    if role is None or not role["assistant"]:
+    if label is None or _ROLE.match(_spoken(label["name"])) is None:
         return answer
     words = label.groupdict().get("rest") or ""
     return f"{words}\n{rest}".strip("\n") if words else rest.lstrip("\n")

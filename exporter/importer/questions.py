@@ -22,17 +22,24 @@ _NUMBERED = re.compile(
 )
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark
 _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell me…"
-_LABELLED = re.compile(rf"^{_LABEL}\s*+\d*+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE)
+_LABELLED = re.compile(  # "Question 3:", "Question 1.1:"
+    rf"^{_LABEL}\s*+(?:\d++(?:\.\d++)*+)?+\s*+[:：.)\-–—]\s*+(?P<text>.+)$", re.IGNORECASE
+)
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = (
     "answer|ans|hint|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
 )
+# What kind of answer a label announces: "Sample Answer:", "My answer:".
+_ANSWER_KIND = (
+    r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)"
+)
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
 # "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)", "A3:".
 ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:(?:{ANSWER_WORDS})(?:\s++[^\s:：*_`]{{1,12}}+(?=\s*+[:：]))?+"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
+    r"(?:\s++[^\s:：*_`]{1,12}+(?=\s*+[:：]))?+"
     r"(?:\s*+\([^)\n]*+\))?+|A\d{0,3}+|R)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
@@ -54,8 +61,7 @@ _BARE_LABEL = re.compile(
 )
 # The name of an answer where it starts: "Answer", "Sample answer", "解析", "参考答案".
 ANSWER_NAME = (
-    r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)?+"
-    rf"(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
+    rf"{_ANSWER_KIND}?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
 )
 # A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ".
 _ANSWER_HEADING = re.compile(rf"^{ANSWER_NAME}\s*+[:：]?+$", re.IGNORECASE)

@@ -434,6 +434,16 @@ def split(
         if label:  # "**Q: Should I…?**" then "A: …", among questions of another kind
             open_question(Member(index, unit.start, label), (unit.start + 1, unit.end))
             continue
+        if (
+            kind == "labels"
+            and unit.kind == "paragraph"
+            and unit.end - unit.start == 1
+            and is_lone_label(lines[unit.start])
+        ):  # "Q7:" and nothing after it
+            close(by_question=True)
+            result.skipped.append((unit.start + 1, "skipped a question's label with no question"))
+            reading = _Reading("unanswered")
+            continue
         labelled = labelled_items(unit, lines) if kind != "list" else []
         if labelled:  # "61. Question?" items, each with its "Answer:" line: questions too
             for item in labelled:
@@ -459,14 +469,23 @@ def _section_label(reading: _Reading, lines: Sequence[str]) -> Unit | None:
         return None
     last = shown[-1]
     text = last.text.strip(" *_")
+    # In capitals ("PAGOS"), or set in by itself in a text file ("   Security and Privacy")
+    set_apart = text.isupper() or (lines[last.start][:1].isspace() and _title_case(text))
     named = (
         last.kind == "paragraph"
         and last.end - last.start == 1
         and 0 < len(text) <= _LABEL_LENGTH
-        and text.isupper()
+        and set_apart
         and not text.endswith((".", ":", "!", "?"))
     )
     return last if named else None
+
+
+def _title_case(text: str) -> bool:
+    """Tell whether the words of `text` start with capitals, short joining words aside
+    ("Security and Privacy")."""
+    words = text.split()
+    return bool(words) and all(word[:1].isupper() or len(word) <= 3 for word in words)
 
 
 def _footer(units: Sequence[Unit], lines: Sequence[str]) -> int:
