@@ -105,7 +105,8 @@ class Segmentation:
 class _Reading:
     """The question, section or themes being read, and the blocks gathered under it."""
 
-    state: str = "preamble"  # or "question", "section", "themes", "unanswered", "after"
+    # or "question", "section", "themes", "unanswered", "after" (a rule), "after table"
+    state: str = "preamble"
     line: int = 0
     level: int = 0  # the level of the heading that opened the section or question
     text: str = ""
@@ -228,6 +229,9 @@ def split(
         elif reading.state == "after" and shown and not (by_question and ruled):
             message = "skipped the text after the rule that ends an answer"
             result.skipped.append((shown[0].start + 1, message))
+        elif reading.state == "after table" and shown:
+            message = "skipped the text after a table of questions and answers"
+            result.skipped.append((shown[0].start + 1, message))
         elif reading.state == "unanswered" and shown:
             message = "skipped the text after a list of questions without answers"
             result.skipped.append((shown[0].start + 1, message))
@@ -280,6 +284,11 @@ def split(
             and (reading.state != "question" or is_numbered(unit.text))
         )
 
+    # A table of questions and answers among questions of another kind: its rows too.
+    table_rows: dict[int, list[Member]] = {}
+    if kind not in ("table", ""):
+        for row in members("table", units, lines):
+            table_rows.setdefault(row.unit, []).append(row)
     hidden_until = -1  # the blocks between a bare "第 1 题" and its question: read already
     footer = _footer(units, lines)
     for index, unit in enumerate(units):
@@ -374,6 +383,18 @@ def split(
                 close(by_question=False, by_level=unit.level)
                 reading = _Reading("section", unit.start + 1, unit.level, unit.text)
             continue
+        if index in table_rows and not only_kind:
+            said = [unit for unit in reading.content if unit.kind not in UNSEEN]
+            if reading.state == "question" and reading.level and not said:
+                # "## Common interview questions" over the table: the rows' category
+                _drop_deeper(categories, reading.level)
+                categories.append((reading.level, reading.line, reading.text))
+                reading = _Reading()
+            for row in table_rows[index]:
+                open_question(row, None)
+            close(by_question=True)  # what follows a table of answers answers none of them
+            reading = _Reading("after table")
+            continue
         opening = [member for member in by_unit.get(index, []) if opens(member)]
         if kind != "headings" and opening:
             if kind == "list":  # the list's other items: neither questions nor answers
@@ -400,6 +421,9 @@ def split(
             elif kind == "list" and not answered(opening[-1], units, lines):
                 close(by_question=True)  # what follows is no answer of the list's last item
                 reading = _Reading("unanswered")
+            elif unit.kind == "table":
+                close(by_question=True)  # a row holds its whole answer
+                reading = _Reading("after table")
             continue
         if (
             unit.kind == "hr"
