@@ -7,6 +7,7 @@ segment.py finds the questions, answers.py their answers, key points and themes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from exporter.importer.tables import (
     columns_of,
     headerless,
     markdown_table,
+    mended,
     names_columns,
     read_delimited,
     separated_lines,
@@ -104,7 +106,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         )
     elif unnamed is not None:
         question, answer = unnamed
-        width = max(len(row) for row in rows)
+        width = Counter(len(row) for row in rows).most_common(1)[0][0]  # most rows' width
         rows = [
             [
                 "Question" if n == question else "Answer" if n == answer else ""
@@ -127,7 +129,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         f"left out the column '{rows[0][index].strip()}': it holds codes, not text for a card"
         for index in columns.codes
     ]
-    return markdown_table(rows), left_out
+    return markdown_table(mended(rows, columns.answer)), left_out
 
 
 def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedDocument:

@@ -17,7 +17,7 @@ _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # "1\. Access" is "1." escaped, as an HTML page's converter writes it.
 _NUMBERED = re.compile(
     rf"^(?:(?:{_LABEL}\s*+)?\d++\s*+\\?+(?:[):、．）：]|[\-–—](?=\s)|\.(?!\d))|\#\d++\s"
-    r"|[一二三四五六七八九十]++[、。]|Q\d++\s)\s*+(?P<text>.+)$",
+    r"|[一二三四五六七八九十]++[、。]|Q\d++\s|(?:\d\ufe0f?+\u20e3)++)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark
@@ -27,7 +27,7 @@ _LABELLED = re.compile(  # "Question 3:", "Question 1.1:"
 )
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = (
-    "answer|ans|hint|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
+    "answer|ans|hint|solution|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
 )
 # What kind of answer a label announces: "Sample Answer:", "My answer:".

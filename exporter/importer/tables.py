@@ -133,6 +133,23 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     return question, answer
 
 
+def mended(rows: Sequence[Sequence[str]], answer: int) -> list[list[str]]:
+    """`rows` with the cells a row has beyond the header's put back into its answer: an
+    answer with a comma nobody quoted ("sim, aceitamos PIX") is split there."""
+    width = len(rows[0]) if rows else 0
+    whole: list[list[str]] = [list(rows[0])] if rows else []
+    for row in rows[1:]:
+        extra = len(row) - width
+        if extra > 0 and answer < width:
+            row = [
+                *row[:answer],
+                ",".join(row[answer : answer + extra + 1]),
+                *row[answer + extra + 1 :],
+            ]
+        whole.append(list(row))
+    return whole
+
+
 def names_columns(rows: Sequence[Sequence[str]], answer: int) -> bool:
     """Tell whether the first of `rows` names the columns rather than holding a question:
     its cell in the `answer` column is a short name, not text like the cells below."""
