@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -93,13 +93,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         # A header in words of its own ("Concept,Explanation"): its two columns named.
         question, answer = unnamed
         named = (rows[0][question].strip(), rows[0][answer].strip())
-        rows = [
-            [
-                "Question" if n == question else "Answer" if n == answer else name
-                for n, name in enumerate(rows[0])
-            ],
-            *rows[1:],
-        ]
+        rows = [_named(rows[0], question, answer), *rows[1:]]
         columns = columns_of(rows[0], rows[1:])
         left_out.append(
             f"took the column '{named[0]}' as the questions and '{named[1]}' as the answers"
@@ -107,13 +101,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
     elif unnamed is not None:
         question, answer = unnamed
         width = Counter(len(row) for row in rows).most_common(1)[0][0]  # most rows' width
-        rows = [
-            [
-                "Question" if n == question else "Answer" if n == answer else ""
-                for n in range(width)
-            ],
-            *rows,
-        ]
+        rows = [_named([""] * width, question, answer), *rows]
         columns = columns_of(rows[0], rows[1:])
         left_out.append(
             f"no header row: the questions are column {question + 1}, the answers column"
@@ -130,6 +118,14 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         for index in columns.codes
     ]
     return markdown_table(mended(rows, columns.answer)), left_out
+
+
+def _named(header: Sequence[str], question: int, answer: int) -> list[str]:
+    """`header` with its question and answer columns named so."""
+    return [
+        "Question" if n == question else "Answer" if n == answer else name
+        for n, name in enumerate(header)
+    ]
 
 
 def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedDocument:

@@ -43,7 +43,7 @@ _FEW = 3  # as few questions as a document about something else holds
 _FEW_ASK, _ALL_ASK = 0.6, 0.9  # shares of a level's headings that ask
 _TOPICS = 5  # as few topics as make a document of notes
 _PROSE = 60  # characters under a topic that explain it
-_TOPIC_LINE = 60  # characters, at most, of a numbered topic's line
+TOPIC_LINE = 60  # characters, at most, of a numbered topic's line
 _TOPICS_COUNTED = 5  # numbered topics, at least, that make a text file's notes
 _NUMBERED_STATEMENT = 80  # characters of a numbered sentence that explains, not asks
 _LINE_QUESTION = 200  # characters, at most, of a question on a line of its own
@@ -211,7 +211,7 @@ def _counted_topics(units: Sequence[Unit], lines: Sequence[str]) -> set[int]:
         if unit.kind == "paragraph"
         and unit.end > unit.start + 1  # the topic's line, then what explains it
         and (match := _QUESTION_NUMBER.match(line_text(lines[unit.start])))
-        and len(line_text(lines[unit.start])) <= _TOPIC_LINE
+        and len(line_text(lines[unit.start])) <= TOPIC_LINE
     ]
     chain: list[int] = []
     for index, number in numbered:
@@ -237,7 +237,7 @@ def _ruled_topics(units: Sequence[Unit]) -> set[int]:
         if len(part) >= 2
         and units[part[0]].kind == "paragraph"
         and units[part[0]].end - units[part[0]].start == 1
-        and len(units[part[0]].text) <= _TOPIC_LINE
+        and len(units[part[0]].text) <= TOPIC_LINE
         and not units[part[0]].text.endswith((".", "。", ":", "："))
     }
     return named if len(named) >= _FEW and len(named) >= 0.75 * len(filled) else set()

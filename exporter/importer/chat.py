@@ -131,9 +131,12 @@ def _turns_apart(units: Sequence[Unit], lines: Sequence[str]) -> list[Unit]:
             for number in range(unit.start + 1, unit.end)
             if unit.kind == "paragraph" and role_of(unit, lines[number]) is not None
         ]
+        if not starts:
+            apart.append(unit)
+            continue
         for begin, end in zip([unit.start, *starts], [*starts, unit.end], strict=True):
             text = " ".join(line.strip() for line in lines[begin:end])
-            apart.append(replace(unit, start=begin, end=end, text=text) if starts else unit)
+            apart.append(replace(unit, start=begin, end=end, text=text))
     return apart
 
 

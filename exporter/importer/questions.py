@@ -175,7 +175,7 @@ def card_front(text: str) -> str:
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
     if not text.isascii():  # decorative emoji: "⭐", "▶", "👶"
-        text = "".join(character for character in text if not is_decoration(character))
+        text = _without_decorations(text)
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(_without_stray_emphasis(text.strip())).strip()
 
@@ -194,8 +194,11 @@ def _without_stray_emphasis(text: str) -> str:
 
 def undecorated(text: str) -> str:
     """`text` without the emoji that decorate it ("✅ 1) Why…" → "1) Why…")."""
-    text = _EMPHASIS.sub(r"\2", text.strip()).strip(" *_")
-    return "".join(c for c in text if not is_decoration(c)).strip()
+    return _without_decorations(_EMPHASIS.sub(r"\2", text.strip()).strip(" *_")).strip()
+
+
+def _without_decorations(text: str) -> str:
+    return "".join(character for character in text if not is_decoration(character))
 
 
 def is_decoration(character: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from exporter.importer.blocks import Unit
 from exporter.importer.candidates import (
+    TOPIC_LINE,
     UNSEEN,
     Member,
     answered,
@@ -62,7 +63,6 @@ GENERIC_CATEGORIES = (
 _QUOTED_HEADING = re.compile(r"^ {0,3}>[ \t]*+(?P<marks>#{1,6}+)[ \t]++(?P<text>.+)$")
 _LABEL_LEVEL = 7  # a section named by a line in capitals: below every heading
 _LABEL_LENGTH = 40  # characters, at most, of such a line
-_TOPIC_LINE = 60  # characters, at most, of a topic's line
 _PART_LEVEL = 4  # a heading this deep, under a question of another kind, is in its answer
 _FOOTER_LINE = 100  # characters, at most, of a footer's line
 _NUMBER = re.compile(r"^\W*+(\d{1,4}+)[.):、．）：]")
@@ -548,7 +548,7 @@ def _next_in_sequence(unit: Unit, reading: _Reading, lines: Sequence[str], kind:
         number is not None
         and before is not None
         and int(number[1]) == int(before[1]) + 1
-        and (asks_outright(asked) or (kind == "list" and len(asked) <= _TOPIC_LINE))
+        and (asks_outright(asked) or (kind == "list" and len(asked) <= TOPIC_LINE))
     )
 
 

@@ -83,17 +83,12 @@ def numbered_details(lines: Sequence[str]) -> list[str]:
     1</summary>", the question and a folded answer inside) opened up under a heading
     of that name, one level below the document's deepest: its question is the
     paragraph under it."""
-    levels = [len(match["marks"].strip()) for line in lines if (match := _HEADING.match(line))]
+    outside = list(_outside_code(lines))
+    levels = [len(match["marks"]) for _, line in outside if (match := _HEADING.match(line))]
     marks = "#" * min(max(levels, default=1) + 1, 6)
     shown = list(lines)
     opened: list[bool] = []  # for each fold open at this line: whether it is opened up
-    fence = ""
-    for number, line in enumerate(lines):
-        fenced = _FENCE.match(line)
-        if fenced and (not fence or fenced["marks"].startswith(fence)):
-            fence = "" if fence else fenced["marks"][:3]
-        if fence:
-            continue
+    for number, line in outside:
         for tag in _DETAILS_TAG.finditer(line):
             if tag["close"]:
                 if opened and opened.pop():
@@ -113,14 +108,11 @@ def mkdocs_blocks(lines: Sequence[str]) -> list[str]:
     """`lines` with MkDocs' boxes written as quotes under their bold title, as the site
     shows them, and its tabs as their bold title over their text."""
     shown: list[str] = []
-    fence = ""
+    outside = {number for number, _ in _outside_code(lines)}
     number = 0
     while number < len(lines):
         line = lines[number]
-        marks = _FENCE.match(line)
-        if marks and (not fence or marks["marks"].startswith(fence)):
-            fence = "" if fence else marks["marks"][:3]
-        block = None if fence else _MKDOCS_BLOCK.match(line)
+        block = _MKDOCS_BLOCK.match(line) if number in outside else None
         tab = block is not None and block["mark"].startswith("===")
         # A box names its kind ("!!! tip"), a tab its title ('=== "Linux"').
         if block is None or not (block["title"] is not None if tab else block["kind"]):

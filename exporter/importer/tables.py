@@ -41,7 +41,7 @@ _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 # A mark between a question and its answer: a few signs, a letter among them at most
 # ("|", "&#t#&", "@@"); Markdown's own ("**", "---") and a link's "//" set nothing apart.
 _MARK = re.compile(r"\||(?:[&#|@%$^~=+*\\/_-]\w?)+[&#|@%$^~=+*\\/_-]")
-_NOT_MARKS = frozenset("** __ -- --- *** ___ // == ## ### #### ==> -- __init__".split())
+_NOT_MARKS = frozenset("** __ -- --- *** ___ // == ==> ## ### ####".split())
 _ANKI_HEADER = re.compile(r"^#[a-z ]+:")  # "#separator:tab", "#html:true"
 _SEPARATED = 0.75  # share of a text file's lines that hold the mark
 _FEW_ROWS = 5
