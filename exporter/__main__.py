@@ -51,11 +51,26 @@ def install_hooks() -> None:
     sys.unraisablehook = _unraisable
 
 
+def _stop_on_termination() -> None:
+    """End the command on SIGTERM or SIGHUP (`kill`, a closed terminal) as on Ctrl-C:
+    by unwinding, so that a build removes the files it staged, instead of dying where it
+    stands and leaving them."""
+    import signal
+
+    def stop(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def run() -> None:
     """Run the command line; Ctrl-C while it starts ends it as Ctrl-C later does, with
     "Aborted!" and exit code 1, not a traceback."""
     install_hooks()
     try:
+        _stop_on_termination()
         from exporter.cli import main
 
         main()

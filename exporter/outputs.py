@@ -181,9 +181,12 @@ def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:
         with _signals_held():
             failures = [failure for deck, files in staged for failure in _replace(deck, files)]
     finally:
-        for _, files in staged:
-            for temp, _ in files:
-                temp.unlink(missing_ok=True)
+        # Every staged file, even one a signal left unrecorded (between its creation and
+        # its entry in `staged`); held, so that a second signal cannot stop the sweep.
+        with _signals_held():
+            for deck_outputs in outputs:
+                for path, _ in deck_outputs.in_writing_order():
+                    _remove_leftovers(path)
     if failures:
         raise ExporterError("\n".join(failures))
 
