@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import ftfy
+from markdown_it import MarkdownIt
 
 from exporter.errors import ExporterError
 from exporter.files import read_regular_file
@@ -34,6 +35,15 @@ _RULED_TITLE = re.compile(
     re.MULTILINE,
 )
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
+_PARSER = MarkdownIt("commonmark")
+# A line of a program: one that ends a statement or opens or closes a block, an
+# assignment, a call, a comment or a keyword that starts a declaration.
+_CODE_LINE = re.compile(
+    r"[;{}]\s*+$|^\s*+[}\])]|\w\([^)]*+\)\s*+[;{:]?+\s*+$|\s[=!<>+\-*/]?=\s|=>|->"
+    r"|^\s*+(?://|/\*|#include|<[a-z]+[ >/]|\$ |>>> )"
+    r"|^\s*+(?:def|class|function|return|import|from|public|private|static|const|let|var"
+    r"|if|for|while|SELECT|print|echo|sudo|git|npm|pip|docker|kubectl)\b"
+)
 
 
 def read_document(path: Path, encoding: str = "utf-8") -> str:
@@ -61,8 +71,51 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
     if suffix in _HTML_SUFFIXES:  # a saved page may still hold its server's code
         return _repaired(html_to_markdown(_SERVER_CODE.sub("", text), page=True))
     if suffix == ".txt":
-        text = _RULED_TITLE.sub(r"## \g<title>", text)
+        text = _indentation_as_layout(_RULED_TITLE.sub(r"## \g<title>", text))
     return _repaired(text)
+
+
+def _indentation_as_layout(text: str) -> str:
+    """A text file with its indented passages of prose brought to the margin: in a text
+    file indentation lays out an answer under its question, where Markdown would read a
+    code block. A passage that reads as code stays a code block, its own indentation kept
+    under the block's four spaces."""
+    lines = text.split("\n")
+    for token in _PARSER.parse(text):
+        if token.type == "code_block" and token.level == 0 and token.map:
+            start, end = token.map
+            passages = _passages(range(start, end), lines)
+            code = {n for passage in passages if _reads_as_code(passage, lines) for n in passage}
+            margin = min((_indentation(lines[number]) for number in code), default=0)
+            for number in range(start, end):
+                laid = lines[number].expandtabs(4)
+                if number in code:  # one margin for all: a blank line inside keeps its code
+                    lines[number] = "    " + laid[margin:]
+                else:
+                    lines[number] = laid.lstrip()
+    return "\n".join(lines)
+
+
+def _reads_as_code(passage: list[int], lines: list[str]) -> bool:
+    """Tell whether most lines of a passage are lines of a program."""
+    return 2 * sum(bool(_CODE_LINE.search(lines[number])) for number in passage) >= len(passage)
+
+
+def _indentation(line: str) -> int:
+    """How many columns a line is indented, a tab taken to the next multiple of four."""
+    laid = line.expandtabs(4)
+    return len(laid) - len(laid.lstrip())
+
+
+def _passages(numbers: range, lines: list[str]) -> list[list[int]]:
+    """The runs of filled lines among `numbers`, blank lines between them."""
+    passages: list[list[int]] = [[]]
+    for number in numbers:
+        if lines[number].strip():
+            passages[-1].append(number)
+        elif passages[-1]:
+            passages.append([])
+    return [passage for passage in passages if passage]
 
 
 def _repaired(text: str) -> str:

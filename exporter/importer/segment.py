@@ -222,6 +222,8 @@ def split(
             )
         elif reading.state == "themes":
             result.themes.extend(reading.content)
+        elif reading.state == "preamble" and not result.title and _names_notes(shown):
+            result.title = shown[0].text  # a text file's first line, set apart
         elif reading.state == "preamble" and shown:
             result.skipped.append(
                 (shown[0].start + 1, "skipped the text before the first question")
@@ -510,6 +512,18 @@ def _title_case(text: str) -> bool:
     ("Security and Privacy")."""
     words = text.split()
     return bool(words) and all(word[:1].isupper() or len(word) <= 3 for word in words)
+
+
+def _names_notes(shown: Sequence[Unit]) -> bool:
+    """Tell whether the text before the first question is a name alone: the document's
+    first line, short, set apart, and no sentence ("Front-end interview notes")."""
+    return (
+        len(shown) == 1
+        and shown[0].kind == "paragraph"
+        and shown[0].end - shown[0].start == 1
+        and 0 < len(shown[0].text) <= TOPIC_LINE
+        and not shown[0].text.endswith((".", "。", ":", "：", "!", "！", "?", "？"))
+    )
 
 
 def _footer(units: Sequence[Unit], lines: Sequence[str]) -> int:
