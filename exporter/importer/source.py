@@ -38,6 +38,10 @@ _ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
 _ATTRIBUTES = re.compile(
     r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$|(?<=[)*_])\{[ \t]*+[.#:][^{}\n]*+\}", re.MULTILINE
 )
+# A line of one drawing sign over and over: box drawing, blocks, shapes, wide dashes.
+_DRAWN_RULE = re.compile(
+    r"^[ \t]*+([\u2500-\u25ff\u2014\u2015\uff1d\uff0d\uff5e])(?:[ \t]*+\1){4,}+[ \t]*+$"
+)
 _HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]|$)")
 _DETAILS_TAG = re.compile(r"<(?P<close>/)?details\b[^>]*+>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*+>(?P<text>[^<]*+)</summary\s*+>", re.IGNORECASE)
@@ -74,8 +78,19 @@ _HIDDEN = re.compile(
 def readable(text: str) -> str:
     """`text` as a reader sees it, every line at its number."""
     text = spaced_headings(unwrap_fence(without_hidden(text)))
-    lines = mkdocs_blocks(numbered_details(named_alerts(html_headings(text)).split("\n")))
+    lines = named_alerts(html_headings(text)).split("\n")
+    lines = mkdocs_blocks(numbered_details(drawn_rules(lines)))
     return drawn_shortcodes(inlined_notes("\n".join(lines)))
+
+
+def drawn_rules(lines: Sequence[str]) -> list[str]:
+    """`lines` with each line drawn of one sign ("▬▬▬▬▬", "━━━━━", "＝＝＝＝") made a rule,
+    as a reader takes it; "***", which no line above can take for its underline."""
+    shown = list(lines)
+    for number, line in _outside_code(lines):
+        if _DRAWN_RULE.match(line):
+            shown[number] = "***"
+    return shown
 
 
 def numbered_details(lines: Sequence[str]) -> list[str]:
