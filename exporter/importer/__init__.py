@@ -117,7 +117,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         f"left out the column '{rows[0][index].strip()}': it holds codes, not text for a card"
         for index in columns.codes
     ]
-    return markdown_table(mended(rows, columns.answer)), left_out
+    return markdown_table(mended(rows, columns.question, columns.answer)), left_out
 
 
 def _named(header: Sequence[str], question: int, answer: int) -> list[str]:

@@ -133,21 +133,30 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     return question, answer
 
 
-def mended(rows: Sequence[Sequence[str]], answer: int) -> list[list[str]]:
-    """`rows` with the cells a row has beyond the header's put back into its answer: an
-    answer with a comma nobody quoted ("sim, aceitamos PIX") is split there."""
+def mended(rows: Sequence[Sequence[str]], question: int, answer: int) -> list[list[str]]:
+    """`rows` with the cells a row has beyond the header's put back where a comma nobody
+    quoted split them off: into the question up to the cell that ends asking ("Quên tên
+    đăng nhập, làm sao lấy lại?"), the others into the answer ("sim, aceitamos PIX")."""
     width = len(rows[0]) if rows else 0
     whole: list[list[str]] = [list(rows[0])] if rows else []
     for row in rows[1:]:
+        row = list(row)
         extra = len(row) - width
+        if extra > 0 and question + 1 == answer and not _asks_at_end(row[question]):
+            asked = next(
+                (n for n in range(question + 1, answer + extra) if _asks_at_end(row[n])), None
+            )
+            if asked is not None:
+                row[question : asked + 1] = [",".join(row[question : asked + 1])]
+                extra = len(row) - width
         if extra > 0 and answer < width:
-            row = [
-                *row[:answer],
-                ",".join(row[answer : answer + extra + 1]),
-                *row[answer + extra + 1 :],
-            ]
-        whole.append(list(row))
+            row[answer : answer + extra + 1] = [",".join(row[answer : answer + extra + 1])]
+        whole.append(row)
     return whole
+
+
+def _asks_at_end(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？"))
 
 
 def names_columns(rows: Sequence[Sequence[str]], answer: int) -> bool:
