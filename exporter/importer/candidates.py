@@ -4,6 +4,7 @@ explains the document: the one whose members most often ask and are answered."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise
@@ -433,7 +434,15 @@ def choose(
             best = (asking_share[shallower[0]][0], 0, "headings", shallower[0])
     if steer in (None, "headings"):
         topics, level = _topic_level(units, lines)
-        if (best is None or best[0] <= _FEW) and topics >= 3 * (best[0] if best else 0):
+        parts = (  # "#### Example" under each "### 1. …?": parts of the answers, no topics
+            best is not None
+            and best[2] == "headings"
+            and best[3] < level
+            and asking_share[best[3]][1] >= _ALL_ASK
+            and _names_repeat(units, level)
+        )
+        few = best is None or best[0] <= _FEW
+        if few and topics >= 3 * (best[0] if best else 0) and not parts:
             return "headings", level, True  # notes under topics, none asks: each a card
         if (
             best is not None
@@ -465,6 +474,17 @@ def explained(units: Sequence[Unit], index: int, lines: Sequence[str]) -> bool:
         if written >= _PROSE:
             return True
     return False
+
+
+def _names_repeat(units: Sequence[Unit], level: int) -> bool:
+    """Tell whether a name recurs among the headings of `level` ("Example", "Key points"
+    under every question): the parts every answer has, not topics of their own."""
+    names = Counter(
+        unit.text.strip().lower()
+        for unit in units
+        if unit.kind == "heading" and unit.level == level
+    )
+    return any(count > 1 for count in names.values())
 
 
 def _topic_level(units: Sequence[Unit], lines: Sequence[str]) -> tuple[int, int]:
