@@ -207,10 +207,20 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     return ParsedDocument(deck, ordered, found)
 
 
+_DETAILS_FIRST = re.compile(r"\s*+<details\b", re.IGNORECASE)
+
+
 def _mostly_html(units: list[Unit], text: str) -> bool:
-    """Tell whether most of the document's lines are raw HTML."""
-    html_lines = sum(unit.end - unit.start for unit in units if unit.kind in ("html", "noise"))
-    shown = sum(1 for line in text.split("\n") if line.strip())
+    """Tell whether most of the document's lines are raw HTML (`<details>` blocks inside
+    a page's `<section>` or `<div>` are part of its HTML)."""
+    lines = text.split("\n")
+    html_lines = sum(
+        unit.end - unit.start
+        for unit in units
+        if unit.kind in ("html", "noise")
+        or (unit.kind == "details" and not _DETAILS_FIRST.match(lines[unit.start]))
+    )
+    shown = sum(1 for line in lines if line.strip())
     return shown > 0 and html_lines > shown / 2
 
 

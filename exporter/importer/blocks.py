@@ -249,11 +249,12 @@ def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple
     assert first.map is not None
     start = first.map[0]
     depth, end = 0, len(lines)
-    for number in range(start, len(lines)):
+    opened = next(n for n in range(start, len(lines)) if _DETAILS_OPEN.search(lines[n]))
+    for number in range(opened, len(lines)):  # a block may open with a wrapper: <section>
         depth += len(_DETAILS_OPEN.findall(lines[number]))
         depth -= len(_DETAILS_CLOSE.findall(lines[number]))
         if depth <= 0:
-            end = number + 1
+            end = max(number + 1, first.map[1])
             break
     position = index + 1
     while position < len(tokens):
