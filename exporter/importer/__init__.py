@@ -24,7 +24,7 @@ from exporter.importer.markup import html_to_markdown
 from exporter.importer.pictures import IMAGES_FOLDER, bring_pictures
 from exporter.importer.questions import card_front
 from exporter.importer.read import CONVERTED_SUFFIXES, TABLE_SUFFIXES, read_document
-from exporter.importer.segment import Segmentation, split
+from exporter.importer.segment import Segmentation, one_question, split
 from exporter.importer.source import readable
 from exporter.importer.tables import (
     columns_of,
@@ -152,8 +152,11 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     located = suffix not in converted and not mostly_html and separated is None
     lines = text.split("\n")
     chat = chat_turns(units, lines) if steer in (None, "chat") else None
+    single = one_question(units, lines) if steer is None else None
     if chat is not None:  # a saved chat: the user's turns, the assistant's replies
         found = chat
+    elif single is not None:  # a page that asks one question and answers it
+        found = single
     else:
         kind, level, topics = choose(units, lines, None if steer == "chat" else steer)
         found = split(units, lines, kind, level, tag_of, steer is not None, topics)

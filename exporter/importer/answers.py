@@ -15,7 +15,13 @@ from exporter.importer.blocks import Unit, read_units
 from exporter.importer.candidates import is_toggle, opens_with_question_label
 from exporter.importer.chat import is_turn_label, without_turn_label
 from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclosed_as_text
-from exporter.importer.questions import ANSWER_LABEL, ANSWER_NAME, ANSWER_WORDS, unquote
+from exporter.importer.questions import (
+    ANSWER_LABEL,
+    ANSWER_NAME,
+    ANSWER_WORDS,
+    is_answer_heading,
+    unquote,
+)
 from exporter.importer.segment import Found
 from exporter.model import Theme
 
@@ -184,9 +190,17 @@ def _continues(question: str, context: str) -> bool:
     )
 
 
+_LEADING_RULES = re.compile(r"\A(?:[ ]{0,3}(?:[-*_][ \t]*+){3,}+\n++)++")
+_HEADING_LINE = re.compile(r"\A {0,3}#{1,6}[ \t]++(?P<text>[^\n]*+)(?:\n|\Z)")
+
+
 def _without_label(answer: str) -> str:
     """`answer` without the label it opens with ("**Answer:**", "Ответ:"); emphasis the
     label opened and the answer's words close stays ("**Cevap: HashMap**")."""
+    answer = _LEADING_RULES.sub("", answer)  # a rule above the answer parts nothing
+    heading = _HEADING_LINE.match(answer)
+    if heading and is_answer_heading(heading["text"]):  # "### Model Answer (60 seconds):"
+        return answer[heading.end() :].lstrip("\n")
     label = ANSWER_LABEL.match(answer)
     if label is None:
         return answer

@@ -112,7 +112,7 @@ def only_links_follow(units: Sequence[Unit], start: int, lines: Sequence[str]) -
 def names_document(heading: str, slug: Callable[[str], str]) -> bool:
     """Tell whether a level-1 heading can be the document's title: not a table of
     contents, not a numbered section ("# 1. About")."""
-    return slug(heading) not in CONTENTS and not heading.lstrip()[:1].isdigit()
+    return slug(heading) not in CONTENTS and not is_numbered(heading)
 
 
 def question_list_sort(

@@ -63,8 +63,10 @@ _BARE_LABEL = re.compile(
 ANSWER_NAME = (
     rf"{_ANSWER_KIND}?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
 )
-# A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ".
-_ANSWER_HEADING = re.compile(rf"^{ANSWER_NAME}\s*+[:：]?+$", re.IGNORECASE)
+# A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ",
+_ANSWER_HEADING = re.compile(
+    rf"^{ANSWER_NAME}(?:\s*+\([^)\n]*+\))?+\s*+[:：]?+$", re.IGNORECASE
+)  # "Model Answer (60 seconds):" too
 _SUB_LABEL = re.compile(
     r"^(?:题目|題目|问题|問題|题干|question|problem|pregunta|enunciado|pergunta|вопрос|задача"
     r"|문제|질문)\s*+[:：]?+$",
@@ -212,6 +214,12 @@ def is_decoration(character: str) -> bool:
 def is_numbered(text: str) -> bool:
     """Tell whether `text` starts with a question number or label ("3.", "Q3:", "Q:")."""
     return bool(_NUMBERED.match(text.strip()) or _LABELLED.match(text.strip()))
+
+
+def is_labelled(text: str) -> bool:
+    """Tell whether `text` opens with a question's label ("Question 3: …", "Q2: …",
+    "Pregunta 2 –"): a question by its label, whatever its words."""
+    return bool(_LABELLED.match(text.strip()))
 
 
 def reads_as_question(text: str) -> bool:

@@ -41,8 +41,10 @@ from exporter.importer.layout import (
 from exporter.importer.questions import (
     asks_outright,
     card_front,
+    commands,
     is_answer_heading,
     is_bare_label,
+    is_labelled,
     is_numbered,
     reads_as_question,
 )
@@ -165,6 +167,8 @@ def split(
 
     def opens(member: Member) -> bool:
         text = card_front(member.text)
+        if member.details and numbered and not only_kind and not is_numbered(member.text):
+            return asks_outright(text)  # "Cómo contribuir" after "1. ¿Qué es…?"
         if member.details or member.topic or kind == "labels":  # a summary, a "Q:" label…
             return bool(text)  # asks, however it is worded
         if kind == "headings" and is_bare_label(text):  # "## 第 1 题": the question under it
@@ -179,6 +183,8 @@ def split(
             return False
         if reads_as_question(text) or (laid_out and id(member) in alone):
             return True
+        if kind == "headings" and is_labelled(member.text):
+            return answered(member, units, lines)  # "## Question 11: Debugging", anywhere
         if asking_sections and section_of[id(member)] not in asking_sections:
             return False  # tips numbered in a section of their own, beside the questions
         if kind != "bold" and numbers_question(member.text):
@@ -348,6 +354,11 @@ def split(
                 and names_document(unit.text, slug)
             ):
                 result.title = unit.text
+            elif heading is not None and (asked := _asked_under(units, index)) and opens(heading):
+                # "## Question 1: Real-time" names what the bold question under it asks
+                _drop_deeper(categories, unit.level, keep_labels=True)
+                open_question(Member(asked, units[asked].start, units[asked].text), None)
+                reading.level, hidden_until = unit.level, asked
             elif heading is not None and is_bare_label(card_front(heading.text)) and opens(heading):
                 _drop_deeper(categories, unit.level, keep_labels=True)
                 asked = question_under(units, index)
@@ -358,7 +369,10 @@ def split(
                 heading is None
                 and kind != ""
                 and not only_kind
-                and (asks_outright(unit.text) or reads_as_question(card_front(unit.text)))
+                and (
+                    asks_outright(unit.text)
+                    or (kind != "details" and reads_as_question(card_front(unit.text)))
+                )
                 and answered(Member(index, unit.start, unit.text), units, lines)
             ):
                 _drop_deeper(categories, unit.level, keep_labels=True)
@@ -512,6 +526,50 @@ def _title_case(text: str) -> bool:
     ("Security and Privacy")."""
     words = text.split()
     return bool(words) and all(word[:1].isupper() or len(word) <= 3 for word in words)
+
+
+def one_question(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | None:
+    """A document that is one question: its only top heading asks, first of all it
+    shows, and the headings under it name the parts of the answer ("## Why this is
+    asked", "## Example answer") without asking or numbering; None for any other."""
+    shown = [index for index, unit in enumerate(units) if unit.kind not in UNSEEN]
+    headings = [unit for unit in units if unit.kind == "heading"]
+    if not shown or len(shown) < 2 or units[shown[0]].kind != "heading":
+        return None
+    title = units[shown[0]]
+    parts = [unit for unit in headings if unit is not title]
+    if (
+        title.level != 1
+        or not asks_outright(card_front(title.text))
+        or any(
+            unit.level <= 1 or asks_outright(unit.text) or is_numbered(unit.text) for unit in parts
+        )
+        or sum(reads_as_question(card_front(unit.text)) for unit in parts) > 1
+        or any(units[index].kind == "details" for index in shown)
+        or members("table", units, lines)  # a table of questions and answers
+    ):
+        return None
+    found = Segmentation("headings", 1)
+    found.questions.append(Found(title.start + 1, title.text, None, tuple(units[shown[1] :])))
+    return found
+
+
+def _asked_under(units: Sequence[Unit], index: int) -> int | None:
+    """The index of the bold line right under the labelled heading `units[index]` that
+    asks what the heading only names ("## Question 1: Real-time", then "**"Explain…"**");
+    None when there is none."""
+    if not is_labelled(units[index].text) or reads_as_question(card_front(units[index].text)):
+        return None
+    following = next(
+        (number for number in range(index + 1, len(units)) if units[number].kind not in UNSEEN),
+        None,
+    )
+    if following is None:
+        return None
+    unit = units[following]
+    one_line = unit.kind == "paragraph" and unit.bold and unit.end - unit.start == 1
+    asks = asks_outright(card_front(unit.text)) or commands(card_front(unit.text))
+    return following if one_line and asks else None
 
 
 def _names_notes(shown: Sequence[Unit]) -> bool:
