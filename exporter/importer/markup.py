@@ -25,6 +25,7 @@ _BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
 # What a button that opens a FAQ's answer carries: the state or target of what it opens.
 _OPENS = ("aria-expanded", "aria-controls", "data-toggle", "data-bs-toggle", "data-target")
 _ACCORDION = re.compile(r"accordion|faq|collapse|question|toggle", re.IGNORECASE)
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 _BREAKS = re.compile(r"(?: *+\\?\n){2,}+")
 
 
@@ -35,7 +36,17 @@ class _Converter(MarkdownConverter):
     def convert_soup(self, soup: Any) -> str:
         for badge in soup.find_all(class_=_BADGE):
             badge.decompose()  # chrome, wherever it stands
+        for stamp in soup.find_all("time"):
+            if stamp.parent is not None and stamp.parent.find(_HEADINGS, recursive=False):
+                stamp.decompose()  # the date an entry was posted, beside its heading
         return str(super().convert_soup(soup))
+
+    def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        """An item; one that holds a heading is a card of the page's layout (a FAQ
+        entry's question and answer), its blocks shown as they are, with no bullet."""
+        if el.find(_HEADINGS):
+            return f"\n\n{text.strip()}\n\n"
+        return str(super().convert_li(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_details(self, el: Any, text: str, parent_tags: set[str]) -> str:
         summary = el.find("summary")
