@@ -136,7 +136,8 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
 def mended(rows: Sequence[Sequence[str]], question: int, answer: int) -> list[list[str]]:
     """`rows` with the cells a row has beyond the header's put back where a comma nobody
     quoted split them off: into the question up to the cell that ends asking ("Quên tên
-    đăng nhập, làm sao lấy lại?"), the others into the answer ("sim, aceitamos PIX")."""
+    đăng nhập, làm sao lấy lại?"), the others into the answer ("sim, aceitamos PIX"); an
+    empty question filled from the cell before it when that one asks."""
     width = len(rows[0]) if rows else 0
     whole: list[list[str]] = [list(rows[0])] if rows else []
     for row in rows[1:]:
@@ -151,6 +152,9 @@ def mended(rows: Sequence[Sequence[str]], question: int, answer: int) -> list[li
                 extra = len(row) - width
         if extra > 0 and answer < width:
             row[answer : answer + extra + 1] = [",".join(row[answer : answer + extra + 1])]
+        if 0 < question < len(row) and not row[question].strip():
+            subject = row[question - 1]  # a subject line that holds the whole question
+            row[question] = subject if _asks_at_end(subject) else ""
         whole.append(row)
     return whole
 
@@ -238,14 +242,24 @@ def cell(row: Sequence[str], index: int | None) -> str:
 def read_delimited(text: str, tab: bool) -> list[list[str]]:
     """The rows of a CSV (or, with `tab`, TSV) text; a spreadsheet's `;` is recognised."""
     csv.field_size_limit(MAX_CELL)  # a long answer is no reason to stop
-    if tab:
-        delimiter = "\t"
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
+    delimiter = "\t" if tab else _delimiter(text[:16384])
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+
+
+def _delimiter(sample: str) -> str:
+    """The mark that parts the cells: of `,`, `;` and tab, the one that gives the most
+    rows the same number of cells (two at least), then the most cells; `,` when none
+    does."""
+    lines = sample.split("\n")[:-1] if "\n" in sample else [sample]  # the last may be cut
+    best = (0.0, 0, ",")
+    for mark in (",", ";", "\t"):
+        widths = Counter(len(row) for row in csv.reader(lines, delimiter=mark) if any(row))
+        if not widths:
+            continue
+        width, rows = widths.most_common(1)[0]
+        if width >= 2 and (rows / sum(widths.values()), width) > best[:2]:
+            best = (rows / sum(widths.values()), width, mark)
+    return best[2]
 
 
 def separated_lines(text: str) -> list[list[str]] | None:
