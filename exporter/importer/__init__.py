@@ -222,9 +222,17 @@ def _mostly_html(units: list[Unit], text: str) -> bool:
         for unit in units
         if unit.kind in ("html", "noise")
         or (unit.kind == "details" and not _DETAILS_FIRST.match(lines[unit.start]))
+        or (unit.kind == "code_block" and _tags_only(lines[unit.start : unit.end]))
     )
     shown = sum(1 for line in lines if line.strip())
     return shown > 0 and html_lines > shown / 2
+
+
+def _tags_only(lines: Sequence[str]) -> bool:
+    """Tell whether every filled line opens with a tag: HTML indented past a blank line,
+    which Markdown takes for code and a site's own renderer for the page it is."""
+    filled = [line.strip() for line in lines if line.strip()]
+    return bool(filled) and all(line.startswith("<") for line in filled)
 
 
 def _deck(
@@ -392,12 +400,14 @@ def _account(found: Segmentation, deck: Deck, suffix: str) -> tuple[str, ...]:
         f" {len(found.categories)} categories, {len(deck.themes)} themes"
     ]
     entries = [(line, f"category '{name}'") for line, name in found.categories]
-    questions = {question.question: question for question in deck.questions}
+    kept = iter(deck.questions)  # in the order found, less those left out
+    card = next(kept, None)
     for question in found.questions:
-        kept = questions.get(question.question)
-        if kept is not None:
-            tags = f"  [tags: {', '.join(kept.tags)}]" if kept.tags else ""
-            entries.append((question.line, f"question '{question.question}'{tags}"))
+        # A card's front may run on past the question's line ("…for Dev &" / "Testing?")
+        if card is not None and card.question.startswith(question.question):
+            tags = f"  [tags: {', '.join(card.tags)}]" if card.tags else ""
+            entries.append((question.line, f"question '{card.question}'{tags}"))
+            card = next(kept, None)
     if suffix in (*CONVERTED_SUFFIXES, *TABLE_SUFFIXES) or found.mostly_html:
         lines += [f"  {entry}" for _, entry in sorted(entries)]
     else:

@@ -19,6 +19,7 @@ from exporter.importer.questions import (
     ANSWER_LABEL,
     ANSWER_NAME,
     ANSWER_WORDS,
+    continues_question,
     is_answer_heading,
     unquote,
 )
@@ -41,7 +42,6 @@ _ANSWER_NAME = re.compile(
 _TICKED = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)☑[ \t]*+", re.MULTILINE)
 _ANSWER_WORD = re.compile(rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析", re.IGNORECASE)
 _TOGGLE_LENGTH = 40
-_QUESTION_END = 150  # characters, at most, of a question's words on its next lines
 # A sub-heading that only says "Answer" above the answer it starts.
 _ANSWER_HEADING = re.compile(
     rf"\A\s*+#{{1,6}}[ \t]++{ANSWER_NAME}[ \t]*+[:：]?[ \t]*+\n", re.IGNORECASE
@@ -116,6 +116,8 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
         return Body("", unquote(mixed_to_markdown(found.row.answer)), points)
     pieces: list[tuple[int, int, str]] = []  # (start, end, Markdown) in order
     answer_from = _answer_mark(found, lines)
+    if answer_from is None:
+        answer_from = _wrapped_question_end(found, lines)
     if found.own is not None:
         start, end = found.own
         parts = [(start, end)]
@@ -159,7 +161,7 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
         before = [piece for piece in pieces if piece[1] <= answer_from]
         pieces = [piece for piece in pieces if piece[1] > answer_from]
         context = unquote(_joined(before, lines).strip())
-        if _continues(found.question, context):
+        if continues_question(found.question, context):
             question_end, context = " ".join(context.split()), ""
         ticked = [line for line in context.split("\n") if _TICKED.match(line)]
         if ticked:  # the front shows the options, the back which are right
@@ -176,18 +178,6 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
     if found.question.endswith((":", "：")) and _ONLY_CODE.match(answer.strip()):
         return Body("", "", tuple(key_points))  # "Explain these selectors:" and its code
     return Body(context, unquote(answer.strip()), tuple(key_points), question_end)
-
-
-def _continues(question: str, context: str) -> bool:
-    """Tell whether `context` is the rest of a sentence the question leaves open (it
-    ends without a stop: 'an error with "Can't locate icon:'), on a line or two."""
-    return (
-        not question.rstrip().endswith((".", "?", "!", "。", "？", "！", ")"))
-        and 0 < len(context) <= _QUESTION_END
-        and "\n\n" not in context
-        and context.count("\n") <= 1
-        and not context.lstrip().startswith(("```", "~~~", "-", "*", "|", ">", "<"))
-    )
 
 
 _LEADING_RULES = re.compile(r"\A(?:[ ]{0,3}(?:[-*_][ \t]*+){3,}+\n++)++")
@@ -216,6 +206,23 @@ def _own_markdown(found: Found, raw: Sequence[str]) -> str:
         text = "\n".join(raw)
     shown = _HTML_TAG.search(text) or any(unit.kind == "noise" for unit in read_units(text))
     return mixed_to_markdown(text) if shown else text
+
+
+def _wrapped_question_end(found: Found, lines: Sequence[str]) -> int | None:
+    """The line after a question wrapped onto the lines below its own ("4. Explain your
+    part on both the development / side and the operations side."), when an answer
+    follows; None for a question on one line."""
+    if found.own is None or found.row is not None:
+        return None
+    start, end = found.own
+    blank = next((number for number in range(start, end) if not lines[number].strip()), end)
+    wrapped = "\n".join(line.strip() for line in lines[start:blank])
+    answered = any(line.strip() for line in lines[blank:end]) or bool(found.content)
+    return (
+        blank
+        if start < blank and answered and continues_question(found.question, wrapped)
+        else None
+    )
 
 
 def _answer_mark(found: Found, lines: Sequence[str]) -> int | None:

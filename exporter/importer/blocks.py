@@ -35,6 +35,10 @@ _WRAPPER = re.compile(
 _BACK_TO_TOP = re.compile(
     r"\b(?:back|return|go)\s++to\s++(?:the\s++)?(?:top|contents|index)\b|⬆|↑|↥", re.IGNORECASE
 )
+# A web page's link to the rest of an article, pasted as a line of its own.
+_READ_MORE = re.compile(
+    r"^(?:(?:read|show|see|view|learn)\s++more|continue\s++reading)\W*+$", re.IGNORECASE
+)
 _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buymeacoffee")
 # What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
 # …:", "These are just a few examples…", "I hope this helps!".
@@ -168,7 +172,7 @@ def _navigation(text: str) -> bool:
 def _is_noise(children: Sequence[Token], text: str) -> bool:
     """A paragraph of navigation or badges: links to anchors, "back to top", images
     linking to badge services."""
-    if _BACK_TO_TOP.search(text) and len(text) < 40:
+    if (_BACK_TO_TOP.search(text) and len(text) < 40) or _READ_MORE.match(text.strip()):
         return True
     if _only_anchor_links_in(children):  # a table of contents written as paragraphs
         return True

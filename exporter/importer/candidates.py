@@ -20,6 +20,7 @@ from exporter.importer.questions import (
     fills_blank,
     is_bare_label,
     is_numbered,
+    names_part,
     reads_as_question,
     undecorated,
 )
@@ -442,8 +443,10 @@ def choose(
             and _names_repeat(units, level)
         )
         few = best is None or best[0] <= _FEW
-        if few and topics >= 3 * (best[0] if best else 0) and not parts:
+        if few and topics and topics >= 3 * (best[0] if best else 0) and not parts:
             return "headings", level, True  # notes under topics, none asks: each a card
+        if best is None and (short := _answered_level(units, lines)):
+            return "headings", short, True  # a short page of topics, nothing else in it
         if (
             best is not None
             and best[2:] == ("headings", level)
@@ -485,6 +488,26 @@ def _names_repeat(units: Sequence[Unit], level: int) -> bool:
         if unit.kind == "heading" and unit.level == level
     )
     return any(count > 1 for count in names.values())
+
+
+def _answered_level(units: Sequence[Unit], lines: Sequence[str]) -> int:
+    """The heading level of a page of a few topics ("## "Error opening file"", then how
+    to fix it): the level with the most headings, at least two, every one answered by
+    prose (a list under a heading may list questions nobody answers); 0 for none."""
+    found = 0, 0
+    for level in sorted({unit.level for unit in units if unit.kind == "heading" and unit.level}):
+        headings = members("headings", units, lines, level)
+        if len(headings) >= 2 and all(_prose_under(member, units, lines) for member in headings):
+            found = max(found, (len(headings), -level))
+    return -found[1]
+
+
+def _prose_under(member: Member, units: Sequence[Unit], lines: Sequence[str]) -> bool:
+    """Tell whether `member` is answered, the first block under it a paragraph, and it
+    names no part of the document ("Installation", "Licence")."""
+    under = next((unit for unit in units[member.unit + 1 :] if unit.kind not in UNSEEN), None)
+    prose = under is not None and under.kind == "paragraph"
+    return prose and not names_part(member.text) and answered(member, units, lines)
 
 
 def _topic_level(units: Sequence[Unit], lines: Sequence[str]) -> tuple[int, int]:

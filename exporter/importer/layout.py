@@ -11,6 +11,7 @@ from itertools import pairwise
 from exporter.importer.blocks import Item, Unit
 from exporter.importer.candidates import UNSEEN, Member, answered, is_answer_label
 from exporter.importer.questions import (
+    DOCUMENT_PARTS,
     asks_outright,
     card_front,
     commands,
@@ -24,25 +25,6 @@ CONTENTS = frozenset(
     "contents table-contents table-of-contents toc 목차 目录 目錄 目次 índice indice"
     " índice-de-contenidos содержание оглавление inhalt inhaltsverzeichnis sommaire"
     " table-des-matières".split()
-)
-# The words a document names its own parts with ("Useful links", "See also"): never a
-# question's topic, however much is said under it.
-_DOCUMENT_PARTS = frozenset(
-    """
-    introduction intro conclusion conclusions summary overview preface foreword about
-    resources references reference links useful links further reading see also sources
-    bibliography appendix notes note tips acknowledgements acknowledgments credits
-    contributing contributors contribute license licence changelog todo disclaimer
-    contact support feedback usage installation setup getting started prerequisites
-    example examples exercise exercises solution solutions answer answers
-    faq faqs frequently asked questions question interview general misc other q a
-    introducción conclusión resumen recursos referencias enlaces notas
-    introdução conclusão resumo recursos referências links notas
-    einleitung fazit zusammenfassung quellen links hinweise
-    введение заключение итоги ссылки литература источники примечания
-    前言 简介 介绍 总结 小结 结语 参考 参考资料 参考文献 附录 致谢 说明 备注 相关链接
-    はじめに まとめ 参考 参考文献 付録 소개 요약 정리 참고 참고자료 마무리
-    """.split()
 )
 # A sentence's tail, set apart by mistake: "是展示强调内容", "and the rest".
 _FRAGMENT = re.compile(r"^(?:[是而和与或但的]|(?:and|or|but|which|is|are)\b)")
@@ -85,15 +67,7 @@ def names_topic(text: str) -> bool:
     speak about, not a part of the document ("Useful links", "Conclusion")."""
     words = re.findall(r"\w+", text.lower())
     fragment = _FRAGMENT.match(text) or "://" in text
-    return bool(words) and not fragment and not set(words) <= _DOCUMENT_PARTS
-
-
-def names_part(text: str) -> bool:
-    """Tell whether a heading names a part of the document, alone or before what it holds
-    ("Conclusion", "前言：岗位职位描述和职位要求")."""
-    name = re.split(r"[:：]", text, maxsplit=1)[0]
-    words = re.findall(r"\w+", name.lower())
-    return bool(words) and set(words) <= _DOCUMENT_PARTS
+    return bool(words) and not fragment and not set(words) <= DOCUMENT_PARTS
 
 
 def only_links_follow(units: Sequence[Unit], start: int, lines: Sequence[str]) -> bool:

@@ -9,7 +9,7 @@ import unicodedata
 # The word "question" in the languages interview guides are written in, for labels.
 QUESTION_WORDS = (
     r"question|pregunta|pergunta|вопрос|питання|frage|domanda|pertanyaan|問題|问题|質問|질문"
-    r"|câu(?:\s++hỏi)?+|soru|প্রশ্ন|प्रश्न|سؤال|שאלה"
+    r"|câu(?:\s++hỏi)?+|soru|প্রশ্ন|प्रश्न|سؤال|שאלה|问|問"
 )
 _LABEL = rf"(?:Q|P|{QUESTION_WORDS})"
 # A numbered or labelled question: "1. …", "#1 …", "Q1. …", "Q: …", "Question 3 — …", "一、…";
@@ -28,7 +28,7 @@ _LABELLED = re.compile(  # "Question 3:", "Question 1.1:"
 # The word "answer" in the languages interview guides are written in, for patterns.
 ANSWER_WORDS = (
     "answer|ans|hint|solution|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
-    "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה"
+    "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה|答"
 )
 # What kind of answer a label announces: "Sample Answer:", "My answer:".
 _ANSWER_KIND = (
@@ -44,6 +44,26 @@ ANSWER_LABEL = re.compile(
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
 )
+# The words a document names its own parts with ("Useful links", "See also"): never a
+# question's topic, however much is said under it.
+DOCUMENT_PARTS = frozenset(
+    """
+    introduction intro conclusion conclusions summary overview preface foreword about
+    resources references reference links useful links further reading see also sources
+    bibliography appendix notes note tips acknowledgements acknowledgments credits
+    contributing contributors contribute license licence changelog todo disclaimer
+    contact support feedback usage installation setup getting started prerequisites
+    example examples exercise exercises solution solutions answer answers
+    faq faqs frequently asked questions question interview general misc other q a
+    introducción conclusión resumen recursos referencias enlaces notas
+    introdução conclusão resumo recursos referências links notas
+    einleitung fazit zusammenfassung quellen links hinweise
+    введение заключение итоги ссылки литература источники примечания
+    前言 简介 介绍 总结 小结 结语 参考 参考资料 参考文献 附录 致谢 说明 备注 相关链接
+    はじめに まとめ 参考 参考文献 付録 소개 요약 정리 참고 참고자료 마무리
+    """.split()
+)
+_QUESTION_END = 150  # characters, at most, of a question's words on its next lines
 # What a heading ends with when it links back to the top of the page: not the question.
 _BACK_TO_TOP = " \t↑⬆⇧🔝^"
 _SOURCE_MARK = re.compile(r"(?<=[?？.!])\s*+\[[^\[\]]{1,12}\]$")
@@ -292,3 +312,23 @@ def unquote(text: str) -> str:
         if depth < 0:
             return text
     return inner.strip() if depth == 0 else text
+
+
+def continues_question(question: str, context: str) -> bool:
+    """Tell whether `context` is the rest of a sentence the question leaves open (it
+    ends without a stop: 'an error with "Can't locate icon:'), on a line or two."""
+    return (
+        not question.rstrip().endswith((".", "?", "!", "。", "？", "！", ")"))
+        and 0 < len(context) <= _QUESTION_END
+        and "\n\n" not in context
+        and context.count("\n") <= 1
+        and not context.lstrip().startswith(("```", "~~~", "-", "*", "|", ">", "<"))
+    )
+
+
+def names_part(text: str) -> bool:
+    """Tell whether a heading names a part of the document, alone or before what it holds
+    ("Conclusion", "前言：岗位职位描述和职位要求")."""
+    name = re.split(r"[:：]", text, maxsplit=1)[0]
+    words = re.findall(r"\w+", name.lower())
+    return bool(words) and set(words) <= DOCUMENT_PARTS

@@ -28,7 +28,6 @@ from exporter.importer.layout import (
     first_shown,
     labelled_items,
     names_document,
-    names_part,
     names_topic,
     only_links_follow,
     question_list_sort,
@@ -42,10 +41,12 @@ from exporter.importer.questions import (
     asks_outright,
     card_front,
     commands,
+    continues_question,
     is_answer_heading,
     is_bare_label,
     is_labelled,
     is_numbered,
+    names_part,
     reads_as_question,
 )
 from exporter.importer.tables import Row
@@ -371,7 +372,10 @@ def split(
                 and not only_kind
                 and (
                     asks_outright(unit.text)
-                    or (kind != "details" and reads_as_question(card_front(unit.text)))
+                    or (
+                        kind not in ("details", "lines", "labels")
+                        and reads_as_question(card_front(unit.text))
+                    )
                 )
                 and answered(Member(index, unit.start, unit.text), units, lines)
             ):
@@ -639,7 +643,9 @@ def _holds_answer(reading: _Reading, lines: Sequence[str]) -> bool:
     list item's lines under it, a `<details>` block."""
     if reading.own is not None:
         start, end = reading.own
-        return reading.row is None and any(line.strip() for line in lines[start:end])
+        held = "\n".join(line.strip() for line in lines[start:end]).strip()
+        # "…for Dev &" / "Testing?": the question's own words, wrapped, hold no answer
+        return reading.row is None and bool(held) and not continues_question(reading.text, held)
     return any(unit.kind == "details" for unit in reading.content)
 
 
