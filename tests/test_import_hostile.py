@@ -264,3 +264,26 @@ def test_questions_option_steers_the_choice(runner: CliRunner, tmp_path: Path) -
         " say where the questions are with --questions"
         " details|table|labels|pairs|headings|list|bold|quotes|lines|chat\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "cards"),
+    [
+        (  # ";" parts the header, "," only the cells: the header says which
+            "Question;Answer\nQ one, part?;A one, with; a semicolon\nQ two?;A two, and more\n",
+            [("Q one, part?", "A one, with; a semicolon"), ("Q two?", "A two, and more")],
+        ),
+        (  # "," parts every row in two; ";" only some
+            "Question,Answer\nWhy; really?,Because; see the notes.\nHow?,Slowly.\n",
+            [("Why; really?", "Because; see the notes."), ("How?", "Slowly.")],
+        ),
+    ],
+)
+def test_a_spreadsheet_is_parted_by_the_mark_its_header_and_rows_agree_on(
+    runner: CliRunner, tmp_path: Path, text: str, cards: list[tuple[str, str]]
+) -> None:
+    sheet = tmp_path / "faq.csv"
+    sheet.write_text(text, encoding="utf-8")
+    assert _import(runner, sheet, tmp_path / "deck.yaml")[0] == 0
+    deck = load_deck(tmp_path / "deck.yaml")
+    assert [(q.question, q.answer) for q in deck.questions] == cards

@@ -82,7 +82,7 @@ class ParsedDocument:
     segmentation: Segmentation
 
 
-def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
+def _spreadsheet(rows: list[list[str]], source: Path, mark: str = ",") -> tuple[str, list[str]]:
     """A CSV or TSV file's `rows` as a Markdown table, and a warning for each column left
     out. Without a header row, the column that asks holds the questions and the longest
     one beside it the answers."""
@@ -117,7 +117,7 @@ def _spreadsheet(rows: list[list[str]], source: Path) -> tuple[str, list[str]]:
         f"left out the column '{rows[0][index].strip()}': it holds codes, not text for a card"
         for index in columns.codes
     ]
-    return markdown_table(mended(rows, columns.question, columns.answer)), left_out
+    return markdown_table(mended(rows, columns.question, columns.answer, mark)), left_out
 
 
 def _named(header: Sequence[str], question: int, answer: int) -> list[str]:
@@ -137,7 +137,8 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     suffix = source.suffix.lower()
     separated = separated_lines(text) if suffix == ".txt" else None
     if suffix in TABLE_SUFFIXES:
-        text, left_out = _spreadsheet(read_delimited(text, tab=suffix == ".tsv"), source)
+        rows, mark = read_delimited(text, tab=suffix == ".tsv")
+        text, left_out = _spreadsheet(rows, source, mark)
     elif separated is not None:  # "question<tab>answer" a line, as Anki exports notes
         text, left_out = _spreadsheet(separated, source)
     text = readable(text)

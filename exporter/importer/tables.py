@@ -133,11 +133,14 @@ def headerless(rows: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     return question, answer
 
 
-def mended(rows: Sequence[Sequence[str]], question: int, answer: int) -> list[list[str]]:
+def mended(
+    rows: Sequence[Sequence[str]], question: int, answer: int, mark: str = ","
+) -> list[list[str]]:
     """`rows` with the cells a row has beyond the header's put back where a comma nobody
     quoted split them off: into the question up to the cell that ends asking ("Quên tên
     đăng nhập, làm sao lấy lại?"), the others into the answer ("sim, aceitamos PIX"); an
     empty question filled from the cell before it when that one asks."""
+    joiner = " " if mark == "\t" else mark  # the mark the cells were split at
     width = len(rows[0]) if rows else 0
     whole: list[list[str]] = [list(rows[0])] if rows else []
     for row in rows[1:]:
@@ -148,10 +151,10 @@ def mended(rows: Sequence[Sequence[str]], question: int, answer: int) -> list[li
                 (n for n in range(question + 1, answer + extra) if _asks_at_end(row[n])), None
             )
             if asked is not None:
-                row[question : asked + 1] = [",".join(row[question : asked + 1])]
+                row[question : asked + 1] = [joiner.join(row[question : asked + 1])]
                 extra = len(row) - width
         if extra > 0 and answer < width:
-            row[answer : answer + extra + 1] = [",".join(row[answer : answer + extra + 1])]
+            row[answer : answer + extra + 1] = [joiner.join(row[answer : answer + extra + 1])]
         if 0 < question < len(row) and not row[question].strip():
             subject = row[question - 1]  # a subject line that holds the whole question
             row[question] = subject if _asks_at_end(subject) else ""
@@ -239,27 +242,31 @@ def cell(row: Sequence[str], index: int | None) -> str:
     return row[index].strip()
 
 
-def read_delimited(text: str, tab: bool) -> list[list[str]]:
-    """The rows of a CSV (or, with `tab`, TSV) text; a spreadsheet's `;` is recognised."""
+def read_delimited(text: str, tab: bool) -> tuple[list[list[str]], str]:
+    """The rows of a CSV (or, with `tab`, TSV) text, and the mark that parted them; a
+    spreadsheet's `;` is recognised."""
     csv.field_size_limit(MAX_CELL)  # a long answer is no reason to stop
     delimiter = "\t" if tab else _delimiter(text[:16384])
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+    return rows, delimiter
 
 
 def _delimiter(sample: str) -> str:
-    """The mark that parts the cells: of `,`, `;` and tab, the one that gives the most
-    rows the same number of cells (two at least), then the most cells; `,` when none
-    does."""
+    """The mark that parts the cells: of `,`, `;` and tab, the one that parts the first
+    row (the header), then gives the most rows the same number of cells (two at least),
+    then the most cells; `,` when none does."""
     lines = sample.split("\n")[:-1] if "\n" in sample else [sample]  # the last may be cut
-    best = (0.0, 0, ",")
+    best = (False, 0.0, 0, ",")
     for mark in (",", ";", "\t"):
-        widths = Counter(len(row) for row in csv.reader(lines, delimiter=mark) if any(row))
+        rows = [row for row in csv.reader(lines, delimiter=mark) if any(row)]
+        widths = Counter(len(row) for row in rows)
         if not widths:
             continue
-        width, rows = widths.most_common(1)[0]
-        if width >= 2 and (rows / sum(widths.values()), width) > best[:2]:
-            best = (rows / sum(widths.values()), width, mark)
-    return best[2]
+        width, count = widths.most_common(1)[0]
+        score = (len(rows[0]) >= 2, count / len(rows), width)  # the header's parts first
+        if width >= 2 and score > best[:3]:
+            best = (*score, mark)
+    return best[3]
 
 
 def separated_lines(text: str) -> list[list[str]] | None:
