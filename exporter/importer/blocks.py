@@ -264,10 +264,15 @@ def _details(tokens: Sequence[Token], index: int, lines: Sequence[str]) -> tuple
     while position < len(tokens):
         token = tokens[position]
         if token.level == 0 and token.nesting >= 0 and token.map is not None:
-            if token.map[0] >= end:
-                break
+            after = "\n".join(lines[end : token.map[1]])
+            if token.map[0] >= end or _DETAILS_OPEN.search(after):
+                break  # "</details>" then "<details>" on the next line: the next fold's
             end = max(end, token.map[1])
         position += 1
+    closing = all(
+        not line.strip() or _DETAILS_CLOSE.fullmatch(line.strip()) for line in lines[start:opened]
+    )
+    start = opened if closing else start  # the block opened with the fold before's close
     summary = _SUMMARY.search("\n".join(lines[start:end]))
     # The question is the summary's first line; what follows a <br> starts the answer.
     question = (

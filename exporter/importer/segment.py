@@ -335,6 +335,7 @@ def split(
             and reading.state == "question"
             and unit.level >= (categories[-1][0] + 2 if categories else _PART_LEVEL)
             and not reads_as_question(card_front(unit.text))
+            and not _holds_answer(reading, lines)  # a fold's answer ends with the fold
         ):
             # "##### KNN" under "**Q2 How is KNN different…?**" in a "## 1. Algorithms"
             # section: a part of the answer, far below the sections
