@@ -35,11 +35,12 @@ _ANSWER_KIND = (
     r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)"
 )
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
-# "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)", "A3:".
+# "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)", "A3:", "Ans ->".
 ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
+    rf"^\s*+(?:{ANSWER_WORDS})[ \t]*+(?:->|=>|→)[ \t]*+\n?|"  # "Ans -> …"
     rf"^\s*+(?:\*\*|__|`)?+\s*+(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
-    r"(?:\s++[^\s:：*_`]{1,12}+(?=\s*+[:：]))?+"
+    r"(?:(?:\s++[^\s:：*_`]{1,12}+){1,2}+(?=\s*+[:：]))?+"  # "Answer using STAR:"
     r"(?:\s*+\([^)\n]*+\))?+|A\d{0,3}+|R)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
     re.IGNORECASE,
@@ -95,7 +96,12 @@ _SUB_LABEL = re.compile(
 _QUIZ_STEM = re.compile(r"(?:（\s*+）|(?<![\w.])\(\s*+\)|_{3,}+)(?:\s*+[。.:：])?+$|_{4,}+")
 _TRAILING_BREAKS = re.compile(r"(?:\s*+<br\s*+/?>)++\s*+$", re.IGNORECASE)
 # Emphasis opens and closes next to a letter, as in CommonMark: "____" is a blank to fill.
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1")
+# Emphasis: "**…**", "*…*" anywhere; "__…__", "_…_" only between words, as CommonMark
+# reads them ("system_category" is a name, not emphasis).
+_EMPHASIS = re.compile(
+    r"(\*\*|\*|(?<![^\W_])__|(?<![^\W_])_(?!_))(?=[^\s*_])(.+?)(?<=[^\s*_])"
+    r"(?:(?<=\*)\1|\1(?![^\W_]))"
+)
 _QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "「": "」"}
 # The first words of questions and of the imperatives that stand for them.
 _ASKING_WORDS = frozenset(
