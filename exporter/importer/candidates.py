@@ -396,6 +396,7 @@ def choose(
             candidates.append((kind, level))
     best: tuple[int, int, str, int] | None = None
     asking_share: dict[int, tuple[int, float]] = {}  # by heading level: questions, share
+    worded: dict[tuple[str, int], int] = {}  # questions that ask in words, not by a number
     for order, (kind, level) in enumerate(candidates):
         found = members(kind, units, lines, level)
         # Bold numbers that run 1, 2, 3… through the document number its questions;
@@ -419,10 +420,24 @@ def choose(
             )
             if asks and answered(member, units, lines):
                 score += 1
+                worded[kind, level] = worded.get((kind, level), 0) + (
+                    _names_question(lines[member.line])
+                    if kind == "labels"
+                    else reads_as_question(text)
+                )
         if kind == "headings" and score:
             asking_share[level] = (score, score / len(found))
         if score and (best is None or score > best[0]):
             best = (score, -order, kind, level)
+    labelled = worded.get(("labels", 0), 0)
+    if (
+        best is not None
+        and best[2] == "headings"
+        and worded.get(("headings", best[3]), 0) < labelled >= _FEW
+    ):
+        # "## 1. Basics" over "**Q: Tell me about yourself.**": numbered sections over
+        # labelled questions
+        best = (labelled, 0, "labels", 0)
     if best is not None and best[2] == "headings" and asking_share[best[3]][1] < _FEW_ASK:
         # Sub-headings where few ask ("Example:", "Why is it O(1)?:") are parts of the
         # answers to a shallower level where all ask.
@@ -443,7 +458,9 @@ def choose(
             and _names_repeat(units, level)
         )
         few = best is None or best[0] <= _FEW
-        if few and topics and topics >= 3 * (best[0] if best else 0) and not parts:
+        # "Question:" on every one says so outright
+        labels = best is not None and best[2] == "labels" and labelled >= best[0]
+        if few and topics and topics >= 3 * (best[0] if best else 0) and not (parts or labels):
             return "headings", level, True  # notes under topics, none asks: each a card
         if best is None and (short := _answered_level(units, lines)):
             return "headings", short, True  # a short page of topics, nothing else in it
