@@ -36,8 +36,11 @@ _ADMONITION_END = re.compile(r"^ {0,3}+:{3,}+[ \t]*+$")
 # A Jekyll page's attribute lines ("{: .no_toc }", "{:toc}"), and MkDocs' attributes
 # after a link ("[Guide](x.md){ .md-button }"): the site hides them.
 _ATTRIBUTES = re.compile(
-    r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$|(?<=[)*_])\{[ \t]*+[.#:][^{}\n]*+\}", re.MULTILINE
+    r"^[ \t]*+\{:[^{}\n]*+\}[ \t]*+$|(?<=[)*_])[ \t]*+\{[ \t]*+[.#:][^{}\n]*+\}", re.MULTILINE
 )
+# A line that is only a site template's tag ("{% assign legal = … %}", '<%= youtube_video
+# "…" %>'): the site runs it, a reader never sees it.
+_TEMPLATE_LINE = re.compile(r"^[ \t]*+(?:\{%[^\n]*?%\}|<%[^\n]*?%>)[ \t]*+$", re.MULTILINE)
 # A line of one drawing sign over and over: box drawing, blocks, shapes, wide dashes.
 _DRAWN_RULE = re.compile(
     r"^[ \t]*+([\u2500-\u25ff\u2014\u2015\uff1d\uff0d\uff5e])(?:[ \t]*+\1){4,}+[ \t]*+$"
@@ -238,11 +241,11 @@ def inlined_notes(text: str) -> str:
 
 def without_hidden(text: str) -> str:
     """`text` without what a reader never sees: YAML front matter, scripts, styles,
-    HTML comments, ad slots, a Jekyll page's attribute lines, and the "python / Copy
+    HTML comments, ad slots, a Jekyll page's attribute lines and template tags, the "python / Copy
     code" buttons a chat window's text brings along. They become blank lines, so every
     line keeps its number."""
     text = _FRONT_MATTER.sub(_blanked, text)
-    text = _ATTRIBUTES.sub("", text)
+    text = _TEMPLATE_LINE.sub("", _ATTRIBUTES.sub("", text))
     text = _COPY_CODE.sub(_blanked, text)
     return _HIDDEN.sub(_blanked, text)
 
