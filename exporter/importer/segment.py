@@ -230,7 +230,7 @@ def split(
         elif reading.state == "themes":
             result.themes.extend(reading.content)
         elif reading.state == "preamble" and not result.title and _names_notes(shown):
-            result.title = shown[0].text  # a text file's first line, set apart
+            result.title = shown[0].text  # the notes' name on their first line
         elif reading.state == "preamble" and shown:
             result.skipped.append(
                 (shown[0].start + 1, "skipped the text before the first question")
@@ -539,7 +539,7 @@ def one_question(units: Sequence[Unit], lines: Sequence[str]) -> Segmentation | 
     asked", "## Example answer") without asking or numbering; None for any other."""
     shown = [index for index, unit in enumerate(units) if unit.kind not in UNSEEN]
     headings = [unit for unit in units if unit.kind == "heading"]
-    if not shown or len(shown) < 2 or units[shown[0]].kind != "heading":
+    if len(shown) < 2 or units[shown[0]].kind != "heading":
         return None
     title = units[shown[0]]
     parts = [unit for unit in headings if unit is not title]
