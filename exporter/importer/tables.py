@@ -242,20 +242,25 @@ def cell(row: Sequence[str], index: int | None) -> str:
     return row[index].strip()
 
 
+_SAMPLE = 16384  # characters of a spreadsheet read to tell the mark that parts its cells
+
+
 def read_delimited(text: str, tab: bool) -> tuple[list[list[str]], str]:
     """The rows of a CSV (or, with `tab`, TSV) text, and the mark that parted them; a
     spreadsheet's `;` is recognised."""
     csv.field_size_limit(MAX_CELL)  # a long answer is no reason to stop
-    delimiter = "\t" if tab else _delimiter(text[:16384])
+    delimiter = "\t" if tab else _delimiter(text)
     rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     return rows, delimiter
 
 
-def _delimiter(sample: str) -> str:
+def _delimiter(text: str) -> str:
     """The mark that parts the cells: of `,`, `;` and tab, the one that parts the first
     row (the header), then gives the most rows the same number of cells (two at least),
     then the most cells; `,` when none does."""
-    lines = sample.split("\n")[:-1] if "\n" in sample else [sample]  # the last may be cut
+    lines = text[:_SAMPLE].split("\n")
+    if len(text) > _SAMPLE and len(lines) > 1:
+        lines.pop()  # cut short by the sample
     best = (False, 0.0, 0, ",")
     for mark in (",", ";", "\t"):
         rows = [row for row in csv.reader(lines, delimiter=mark) if any(row)]
