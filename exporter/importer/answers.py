@@ -32,6 +32,8 @@ _LABEL_LINE = re.compile(
     r"[ \t]*+(?:\*\*|__)?+[:：](?:\*\*|__|`)?+[ \t]*+$\n?",
     re.IGNORECASE | re.MULTILINE,
 )
+# An emoji or a sign before a label ("✅ Respuesta modelo:"), not a Markdown mark.
+_DECORATION = re.compile(r"\A[^\w\s*_`:：\-+>#|.(\[]{1,3}+\s*+")
 # "Answer", "Answer: D", "**Sample answer:** …", "答案：": the name of an answer, where it starts.
 _ANSWER_NAME = re.compile(
     r"(?:(?:show|see|view|reveal|check|ver|mostrar|ver)[ \t]++(?:the[ \t]++|la[ \t]++)?+"
@@ -169,7 +171,7 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
             pieces.insert(0, (answer_from, answer_from, "\n".join(ticked).strip() + "\n"))
     while pieces and (not pieces[-1][2].strip() or _RULE.match(pieces[-1][2].strip())):
         pieces.pop()
-    answer = _joined(pieces, lines).lstrip("\n")
+    answer = textwrap.dedent(_joined(pieces, lines)).lstrip("\n")  # all indented alike
     answer = _without_label(without_turn_label(answer) if found.chat else answer)
     answer = _ANSWER_HEADING.sub("", answer, count=1)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
@@ -274,7 +276,8 @@ def _marks_answer(unit: Unit, source: str, question_line: int) -> bool:
         return not unit.start < question_line <= unit.end and _names_answer(unit.text)
     if unit.kind == "heading":
         return _ANSWER_NAME.match(unit.text) is not None
-    return unit.kind == "paragraph" and _ANSWER_NAME.match(source.lstrip(" \t*_`")) is not None
+    said = _DECORATION.sub("", source.lstrip(" \t*_`"))  # "**✅ Respuesta modelo:**"
+    return unit.kind == "paragraph" and _ANSWER_NAME.match(said) is not None
 
 
 def is_placeholder(answer: str) -> bool:

@@ -35,11 +35,12 @@ _ANSWER_KIND = (
     r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)"
 )
 # An answer's label at the start of a line: "**Answer:**", "A:", "Ответ (коротко):",
-# "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)", "A3:", "Ans ->".
+# "উত্তর পয়েন্ট:", "R//" and "**R:**" (respuesta), "Ans)", "A3:", "Ans ->", "**✅ Respuesta
+# modelo:**" (an emoji before it).
 ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
     rf"^\s*+(?:{ANSWER_WORDS})[ \t]*+(?:->|=>|→)[ \t]*+\n?|"  # "Ans -> …"
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:[^\w\s*_`:：\-+>#|.(\[]{{1,3}}+\s*+)?+(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
     r"(?:(?:\s++[^\s:：*_`]{1,12}+){1,2}+(?=\s*+[:：]))?+"  # "Answer using STAR:"
     r"(?:\s*+\([^)\n]*+\))?+|A\d{0,3}+|R)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
@@ -83,7 +84,8 @@ _BARE_LABEL = re.compile(
 # The name of an answer where it starts: "Answer", "Sample answer", "解析", "参考答案".
 ANSWER_NAME = (
     rf"{_ANSWER_KIND}?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
-)
+    r"(?:[ \t]++(?:modelo|sugerida|de[ \t]++ejemplo|exemplo|type|using[ \t]++STAR))?+"
+)  # "Respuesta modelo", "Answer using STAR"
 # A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ",
 _ANSWER_HEADING = re.compile(
     rf"^{ANSWER_NAME}(?:\s*+\([^)\n]*+\))?+\s*+[:：]?+$", re.IGNORECASE
@@ -194,11 +196,19 @@ def card_front(text: str) -> str:
     """`text` as it belongs on a card front: no number or "Q:" label, no Markdown
     emphasis, no quotation marks around it."""
     text = _QUESTION_MARK_FIRST.sub("", text.strip())
+    opening = len(text) - len(text.lstrip(" \ufe0f"))
+    while opening < len(text) and (is_decoration(text[opening]) or text[opening] in " \ufe0f"):
+        opening += 1  # "🔹 1. What is Linux?": the number after the emoji
+    if opening < len(text) and _NUMBERED.match(text[opening:]):
+        text = text[opening:]
     for pattern in (_NUMBERED, _LABELLED, _OUTLINE):
         match = pattern.match(text)
         if match:
             text = match["text"]
             break
+    labelled = _LABELLED.match(_EMPHASIS.sub(r"\2", text))  # "1. **Question: Tell me…**"
+    if labelled and labelled["text"].strip("*_ "):
+        text = labelled["text"]
     text = _TRAILING_BREAKS.sub("", text)
     text = _EMPHASIS.sub(r"\2", text.strip()).strip().rstrip(_BACK_TO_TOP).strip()
     text = _SOURCE_MARK.sub("", text)  # "What is X? [src]": where it came from
