@@ -19,6 +19,7 @@ from exporter.importer.questions import (
     commands,
     fills_blank,
     is_bare_label,
+    is_labelled,
     is_numbered,
     names_part,
     reads_as_question,
@@ -430,6 +431,14 @@ def choose(
         if score and (best is None or score > best[0]):
             best = (score, -order, kind, level)
     labelled = worded.get(("labels", 0), 0)
+    headed = [  # "### Q1: …" at every heading of a level: its label says it is a question
+        level
+        for level, (score, _) in sorted(asking_share.items())
+        if score >= _FEW
+        and all(is_labelled(member.text) for member in members("headings", units, lines, level))
+    ]
+    if best is not None and best[2] == "labels" and labelled < best[0] and headed:
+        best = (asking_share[headed[0]][0], 0, "headings", headed[0])
     if (
         best is not None
         and best[2] == "headings"

@@ -7,7 +7,7 @@ inside the answers; what stands between is warned of as skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from exporter.importer.blocks import Unit
@@ -449,7 +449,10 @@ def split(
         if (
             unit.kind == "hr"
             and reading.state == "question"
-            and (_holds_answer(reading, lines) or (ruled and reading.content))
+            and (
+                _holds_answer(reading, lines)
+                or (ruled and reading.content and not _inside_answer(units, index, by_unit))
+            )
         ):
             close(by_question=True)  # a rule under an answer given in full ends it
             reading = _Reading("after")
@@ -575,6 +578,22 @@ def _asked_under(units: Sequence[Unit], index: int) -> int | None:
     one_line = unit.kind == "paragraph" and unit.bold and unit.end - unit.start == 1
     asks = asks_outright(card_front(unit.text)) or commands(card_front(unit.text))
     return following if one_line and asks else None
+
+
+def _inside_answer(units: Sequence[Unit], index: int, questions: Mapping[int, object]) -> bool:
+    """Tell whether the rule `units[index]` parts an answer rather than ending it: more
+    of the answer follows it (no heading, no question), and another rule stands between
+    that and the next question (what comes right before a question is its own: its code)."""
+    following = next(
+        (number for number in range(index + 1, len(units)) if units[number].kind not in UNSEEN),
+        None,
+    )
+    if following is None or following in questions or units[following].kind == "heading":
+        return False
+    next_question = min((number for number in questions if number > following), default=None)
+    if next_question is None:
+        return False
+    return any(unit.kind == "hr" for unit in units[following:next_question])
 
 
 def _names_notes(shown: Sequence[Unit]) -> bool:
