@@ -36,6 +36,15 @@ _RULED_TITLE = re.compile(
 )
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
 _PARSER = MarkdownIt("commonmark")
+_CODE_SPAN = re.compile(r"(`+[^`\n]*+`+)")
+# A tag a text file can only mean as text ("<meta name=…>", "<html>"): not one of the
+# tags that format Markdown ("<details>", "<br>", "<b>"), which a text file may hold too.
+_TAG_START = re.compile(
+    r"<(?=/?+(?!(?:details|summary|br|b|i|u|s|em|strong|code|pre|kbd|mark|sup|sub|img|a|p"
+    r"|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|hr|blockquote|h[1-6]|span|div|font"
+    r"|center)\b)[A-Za-z!?])",
+    re.IGNORECASE,
+)
 # A line of a program: one that ends a statement or opens or closes a block, an
 # assignment, a call, a comment or a keyword that starts a declaration.
 _CODE_LINE = re.compile(
@@ -71,7 +80,7 @@ def read_document(path: Path, encoding: str = "utf-8") -> str:
     if suffix in _HTML_SUFFIXES:  # a saved page may still hold its server's code
         return _repaired(html_to_markdown(_SERVER_CODE.sub("", text), page=True))
     if suffix == ".txt":
-        text = _indentation_as_layout(_RULED_TITLE.sub(r"## \g<title>", text))
+        text = _tags_as_text(_indentation_as_layout(_RULED_TITLE.sub(r"## \g<title>", text)))
     return _repaired(text)
 
 
@@ -93,6 +102,24 @@ def _indentation_as_layout(text: str) -> str:
                     lines[number] = "    " + laid[margin:]
                 else:
                     lines[number] = laid.lstrip()
+    return "\n".join(lines)
+
+
+def _tags_as_text(text: str) -> str:
+    """A text file with each tag in its prose that only HTML pages use ("<meta name=…>")
+    escaped, so that Markdown shows it as written. Code keeps its text as it is."""
+    lines = text.split("\n")
+    code: set[int] = set()
+    for token in _PARSER.parse(text):
+        if token.type in ("code_block", "fence") and token.map:
+            code.update(range(*token.map))
+    for number, line in enumerate(lines):
+        if number not in code and "<" in line:
+            parts = _CODE_SPAN.split(line)  # the code spans at odd places, kept
+            lines[number] = "".join(
+                part if index % 2 else _TAG_START.sub(r"\\<", part)
+                for index, part in enumerate(parts)
+            )
     return "\n".join(lines)
 
 
