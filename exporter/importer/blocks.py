@@ -207,9 +207,13 @@ def _list(kind: str, tokens: Sequence[Token], index: int, start: int, end: int) 
 
 def _quoted_line(tokens: Sequence[Token], index: int) -> str:
     """The text of the block quote whose tokens start at `index` when it is one paragraph
-    and nothing more (a question set off as a quote), else ""."""
+    or one heading and nothing more (a question set off as a quote: "> #### Explain…"),
+    else ""."""
     kinds = [token.type for token in tokens[index : index + 4]]
-    if kinds != ["paragraph_open", "inline", "paragraph_close", "blockquote_close"]:
+    if kinds not in (
+        ["paragraph_open", "inline", "paragraph_close", "blockquote_close"],
+        ["heading_open", "inline", "heading_close", "blockquote_close"],
+    ):
         return ""
     return plain(tokens[index + 1])
 
