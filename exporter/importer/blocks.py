@@ -47,7 +47,8 @@ _CHAT_REMARK = re.compile(
     r"(?:here|below|let|i(?:'|’)ll|i\s++will|these|the\s++following)\b"
     r"|here\s++(?:are|is)\s++(?:\S++\s++){0,8}?(?:questions|answers)\b.*:$"
     r"|th[eo]se\s++(?:are|were)\s++(?:just\s++|only\s++)?(?:some|a\s++few)\b"
-    r"|th[eo]se\s++(?:questions|answers)\s++(?:cover|should|will|can|are\s++designed)\b"
+    r"|th[eo]se\s++(?:questions|answers)(?:\s++and\s++answers)?+"
+    r"\s++(?:cover|should|will|can|are\s++designed|provide|give)\b"
     r"|th[eo]se\s++are\s++the\s++(?:types|kinds|sorts)\s++of\s++questions\b"
     r"|(?:i\s++)?hope\s++(?:this|these|that)\s++help"
     r"|good\s++luck\b|best\s++of\s++luck\b|let\s++me\s++know\b|feel\s++free\s++to\b)",

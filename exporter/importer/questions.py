@@ -20,6 +20,7 @@ _NUMBERED = re.compile(
     r"|[一二三四五六七八九十]++[、。]|Q\d++\s|(?:\d\ufe0f?+\u20e3)++)\s*+(?P<text>.+)$",
     re.IGNORECASE,
 )
+_BARE_NUMBER = re.compile(r"^\d{1,3}+[ \t]++(?P<text>\S.*)$")
 _QUESTION_MARK_FIRST = re.compile(r"^[?？]\s++")  # "? How do I start?": a line's mark
 _OUTLINE = re.compile(r"^\d++(?:\.\d++)++\.?+\s++(?P<text>.+)$")  # "2.1. Tell me…"
 _LABELLED = re.compile(  # "Question 3:", "Question 1.1:"
@@ -206,6 +207,9 @@ def card_front(text: str) -> str:
         if match:
             text = match["text"]
             break
+    bare = _BARE_NUMBER.match(text)  # "1 Can you tell me…?": a number with no mark
+    if bare and _opens_asking(bare["text"]):
+        text = bare["text"]
     labelled = _LABELLED.match(_EMPHASIS.sub(r"\2", text))  # "1. **Question: Tell me…**"
     if labelled and labelled["text"].strip("*_ "):
         text = labelled["text"]
@@ -216,6 +220,13 @@ def card_front(text: str) -> str:
         text = _without_decorations(text)
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(_without_stray_emphasis(text.strip())).strip()
+
+
+def _opens_asking(text: str) -> bool:
+    """Tell whether `text` opens with a word that asks or tells to explain ("Can…",
+    "Why…", "Tell…")."""
+    words = _WORD.findall(text.lower())
+    return bool(words) and _CONTRACTION.sub("", words[0]) in _ASKING_WORDS
 
 
 def _without_stray_emphasis(text: str) -> str:
