@@ -43,7 +43,8 @@ _BADGE_HOSTS = ("shields.io", "badge", "travis-ci", "github.com/sponsors", "buym
 # What a chat assistant says around the guide it writes: "Sure! Here are 25 questions
 # …:", "These are just a few examples…", "I hope this helps!".
 _CHAT_REMARK = re.compile(
-    r"^(?:(?:sure|certainly|of\s++course|absolutely|great\s++question)\b[!,.]\s*+"
+    r"^(?:(?:sure|certainly|of\s++course|absolutely|great(?:\s++question)?+|perfect|awesome"
+    r"|alright|okay)\b[!,.]\s*+"
     r"(?:here|below|let|i(?:'|’)ll|i\s++will|these|the\s++following)\b"
     r"|here\s++(?:are|is)\s++(?:\S++\s++){0,8}?(?:questions|answers)\b.*:$"
     r"|th[eo]se\s++(?:are|were)\s++(?:just\s++|only\s++)?(?:some|a\s++few)\b"
