@@ -34,6 +34,11 @@ _PAIR = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?P<question>[^`\n]+?)\s*+(?P<mark>→|->|=>|⇒|::)\s*+"
     r"(?P<answer>\S.*)$"
 )
+# "* **Wo finde ich mehr?** Beispiele findest Du…": a bold question, its answer after it.
+_BOLD_PAIR = re.compile(
+    r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+(?P<open>\*\*|__)(?P<question>[^*_\n]+?[?？])"
+    r"(?P<mark>(?P=open))\s++(?P<answer>\S.*)$"
+)
 _LABEL = re.compile(
     r"^\s*+(?:(?:[-*+]|\d++[.)])\s++)?+"  # a list item's marker, "5. **Q:** …"
     rf"(?:(?:\*\*|__)?+\s*+(?P<word>Q|{QUESTION_WORDS})\s*+\d*+\s*+(?:\*\*|__)?+\s*+[:：.)]"
@@ -139,7 +144,7 @@ def members(kind: str, units: Sequence[Unit], lines: Sequence[str], level: int =
             found.append(Member(index, unit.start, unit.text))
         elif kind == "pairs" and unit.kind in ("paragraph", "ordered_list", "bullet_list"):
             for number in range(unit.start, unit.end):
-                pair = _PAIR.match(lines[number])
+                pair = _PAIR.match(lines[number]) or _BOLD_PAIR.match(lines[number])
                 if pair and _asks_before_answer(pair):
                     read = Row(card_front(pair["question"]), pair["answer"].strip())
                     found.append(Member(index, number, pair["question"], None, True, read))
