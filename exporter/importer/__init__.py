@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 # A title drawn between lines of "=====" in a text file: the lines are not its words.
-_RULED_TITLE = re.compile(r"^[\s=\-_*~#]{3,}+|[\s=\-_*~#]{3,}+$")
+_TITLE_RULES = re.compile(r"^[\s=\-_*~#]{3,}+|[\s=\-_*~#]{3,}+$")
 _TITLE_WITH_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*+\((?P<subtitle>[^()]++)\)$")
 # "Source: https://…" on the last line of an answer.
 _CREDIT = re.compile(
@@ -201,7 +201,7 @@ def parse_document(text: str, source: Path, steer: str | None = None) -> ParsedD
     last_line = len(text.rstrip().split("\n"))
     questions = _without_document_credit(questions, lambda message: warn(last_line, message))
     themes = themes_of(found.themes, lines, warn)
-    title, subtitle = _split_title(_RULED_TITLE.sub("", found.title)) if found.title else ("", "")
+    title, subtitle = _split_title(_TITLE_RULES.sub("", found.title)) if found.title else ("", "")
     # A title names an Anki deck: '::' nests decks, so no part of it may be empty.
     title = "::".join(part.strip() for part in title.split("::") if part.strip())
     deck = _deck(title, subtitle, questions, themes, source)

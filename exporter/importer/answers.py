@@ -18,7 +18,9 @@ from exporter.importer.markup import html_to_markdown, named_tags_as_text, unclo
 from exporter.importer.questions import (
     ANSWER_LABEL,
     ANSWER_NAME,
+    ANSWER_TERMS,
     ANSWER_WORDS,
+    SIGN_BEFORE_LABEL,
     continues_question,
     is_answer_heading,
     unquote,
@@ -33,7 +35,7 @@ _LABEL_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # An emoji or a sign before a label ("✅ Respuesta modelo:"), not a Markdown mark.
-_DECORATION = re.compile(r"\A[^\w\s*_`:：\-+>#|.(\[]{1,3}+\s*+")
+_DECORATION = re.compile(rf"\A{SIGN_BEFORE_LABEL}{{1,3}}+\s*+")
 # "Answer", "Answer: D", "**Sample answer:** …", "答案：": the name of an answer, where it starts.
 _ANSWER_NAME = re.compile(
     r"(?:(?:show|see|view|reveal|check|ver|mostrar|ver)[ \t]++(?:the[ \t]++|la[ \t]++)?+"
@@ -42,12 +44,8 @@ _ANSWER_NAME = re.compile(
 )
 # An option ticked as the right one ("- ☑ 0"), as _formatted_line draws "- [x] 0".
 _TICKED = re.compile(r"^(?P<marker>[ \t]*+(?:[-*+]|\d++[.)])[ \t]++)☑[ \t]*+", re.MULTILINE)
-_ANSWER_WORD = re.compile(rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析", re.IGNORECASE)
+_ANSWER_WORD = re.compile(ANSWER_TERMS, re.IGNORECASE)
 _TOGGLE_LENGTH = 40
-# A sub-heading that only says "Answer" above the answer it starts.
-_ANSWER_HEADING = re.compile(
-    rf"\A\s*+#{{1,6}}[ \t]++{ANSWER_NAME}[ \t]*+[:：]?[ \t]*+\n", re.IGNORECASE
-)
 _KEY_POINTS_LABEL = re.compile(
     r"^(?:key\s++(?:points|takeaways)|talking\s++points|points\s++to\s++(?:hit|make))\s*+:?$",
     re.IGNORECASE,
@@ -173,7 +171,7 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
         pieces.pop()
     answer = textwrap.dedent(_joined(pieces, lines)).lstrip("\n")  # all indented alike
     answer = _without_label(without_turn_label(answer) if found.chat else answer)
-    answer = _ANSWER_HEADING.sub("", answer, count=1)
+    answer = _without_answer_heading(answer)
     answer = _LABEL_LINE.sub("", answer)  # a label further down, between two parts
     answer = _EMPTY_LAST_ITEM.sub("", answer.rstrip())  # a bullet left with nothing in it
     answer = _LAST_RULE.sub("", answer)  # a rule that ends the answer inside its fold
@@ -183,16 +181,22 @@ def body_of(found: Found, lines: Sequence[str]) -> Body:
 
 
 _LEADING_RULES = re.compile(r"\A(?:[ ]{0,3}(?:[-*_][ \t]*+){3,}+\n++)++")
-_HEADING_LINE = re.compile(r"\A {0,3}#{1,6}[ \t]++(?P<text>[^\n]*+)(?:\n|\Z)")
+_HEADING_LINE = re.compile(r"\A\s*+#{1,6}[ \t]++(?P<text>[^\n]*+)\n")
+
+
+def _without_answer_heading(answer: str) -> str:
+    """`answer` without the sub-heading it opens with when that only says "Answer" ("###
+    Model Answer (60 seconds):")."""
+    heading = _HEADING_LINE.match(answer)
+    if heading and is_answer_heading(heading["text"]):
+        return answer[heading.end() :].lstrip("\n")
+    return answer
 
 
 def _without_label(answer: str) -> str:
     """`answer` without the label it opens with ("**Answer:**", "Ответ:"); emphasis the
     label opened and the answer's words close stays ("**Cevap: HashMap**")."""
     answer = _LEADING_RULES.sub("", answer)  # a rule above the answer parts nothing
-    heading = _HEADING_LINE.match(answer)
-    if heading and is_answer_heading(heading["text"]):  # "### Model Answer (60 seconds):"
-        return answer[heading.end() :].lstrip("\n")
     label = ANSWER_LABEL.match(answer)
     if label is None:
         return answer

@@ -12,6 +12,7 @@ from itertools import islice, pairwise
 from exporter.importer.blocks import Item, Unit, line_text
 from exporter.importer.questions import (
     ANSWER_LABEL,
+    ANSWER_TERMS,
     ANSWER_WORDS,
     QUESTION_WORDS,
     asks_outright,
@@ -69,7 +70,7 @@ _ANSWER_SUMMARY = re.compile(
     re.IGNORECASE,
 )
 # "第 1 题的答案", "The final answer": a summary that ends by naming the answer it hides.
-_NAMES_ANSWER = re.compile(rf"(?:{ANSWER_WORDS}|solution|解答|解析)$", re.IGNORECASE)
+_NAMES_ANSWER = re.compile(rf"(?:{ANSWER_TERMS})$", re.IGNORECASE)
 _BOLD_LINE = re.compile(r"^\s*+(?:\*\*|__)(?P<text>[^*_\n]++)(?:\*\*|__)\s*+$")
 _QUESTION_NUMBER = re.compile(r"^(?:Q|#)?+(\d{1,4}+)(?:[、．）：]|[.):](?!\d)|\s)")
 _NOT_QUESTION_LABEL = re.compile(

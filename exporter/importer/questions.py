@@ -31,6 +31,8 @@ ANSWER_WORDS = (
     "answer|ans|hint|solution|respuesta|resposta|réponse|antwort|risposta|jawaban|ответ|відповідь|答案|回答|답변"
     "|정답|trả\\s++lời|cevap|উত্তর|उत्तर|إجابة|תשובה|答"
 )
+# An emoji or a sign before a label ("✅ Respuesta modelo:"), not a Markdown mark.
+SIGN_BEFORE_LABEL = r"[^\w\s*_`:：\-+>#|.(\[]"
 # What kind of answer a label announces: "Sample Answer:", "My answer:".
 _ANSWER_KIND = (
     r"(?:(?:best|sample|model|short|correct|suggested|example|possible|one|my|an)[ \t]++)"
@@ -41,7 +43,8 @@ _ANSWER_KIND = (
 ANSWER_LABEL = re.compile(
     r"^\s*+(?:R//|Ans\)|A\)|R:(?=[ \t]))[ \t]*+|"
     rf"^\s*+(?:{ANSWER_WORDS})[ \t]*+(?:->|=>|→)[ \t]*+\n?|"  # "Ans -> …"
-    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:[^\w\s*_`:：\-+>#|.(\[]{{1,3}}+\s*+)?+(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
+    rf"^\s*+(?:\*\*|__|`)?+\s*+(?:{SIGN_BEFORE_LABEL}{{1,3}}+\s*+)?+"
+    rf"(?:{_ANSWER_KIND}?+(?:{ANSWER_WORDS})"
     r"(?:(?:\s++[^\s:：*_`]{1,12}+){1,2}+(?=\s*+[:：]))?+"  # "Answer using STAR:"
     r"(?:\s*+\([^)\n]*+\))?+|A\d{0,3}+|R)\s*+"
     r"(?:(?:[:：]|\.(?=\*\*|__))\s*+(?:\*\*|__|`)?+|(?:\*\*|__|`)\s*+[:：])[ \t]*+\n?",
@@ -83,8 +86,9 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 # The name of an answer where it starts: "Answer", "Sample answer", "解析", "参考答案".
+ANSWER_TERMS = rf"{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案"
 ANSWER_NAME = (
-    rf"{_ANSWER_KIND}?+(?:{ANSWER_WORDS}|solution|soluci[oó]n|解答|解析|参考答案|正确答案)"
+    rf"{_ANSWER_KIND}?+(?:{ANSWER_TERMS})"
     r"(?:[ \t]++(?:modelo|sugerida|de[ \t]++ejemplo|exemplo|type|using[ \t]++STAR))?+"
 )  # "Respuesta modelo", "Answer using STAR"
 # A heading that only names the answer below it: "Answer", "Sample answer:", "Ответ",
@@ -197,11 +201,8 @@ def card_front(text: str) -> str:
     """`text` as it belongs on a card front: no number or "Q:" label, no Markdown
     emphasis, no quotation marks around it."""
     text = _QUESTION_MARK_FIRST.sub("", text.strip())
-    opening = len(text) - len(text.lstrip(" \ufe0f"))
-    while opening < len(text) and (is_decoration(text[opening]) or text[opening] in " \ufe0f"):
-        opening += 1  # "🔹 1. What is Linux?": the number after the emoji
-    if opening < len(text) and _NUMBERED.match(text[opening:]):
-        text = text[opening:]
+    if _NUMBERED.match(numbered := _without_leading_decorations(text)):
+        text = numbered  # "🔹 1. What is Linux?": the number after the emoji
     for pattern in (_NUMBERED, _LABELLED, _OUTLINE):
         match = pattern.match(text)
         if match:
@@ -220,6 +221,13 @@ def card_front(text: str) -> str:
         text = _without_decorations(text)
     text = _DIFFICULTY.sub("", " ".join(text.split()))  # "What is X? Medium": a badge
     return unquote(_without_stray_emphasis(text.strip())).strip()
+
+
+def _without_leading_decorations(text: str) -> str:
+    start = 0
+    while start < len(text) and (is_decoration(text[start]) or text[start] in " \ufe0f"):
+        start += 1
+    return text[start:]
 
 
 def _opens_asking(text: str) -> bool:
@@ -286,8 +294,7 @@ def reads_as_question(text: str) -> bool:
     words = _WORD.findall(text.lower())
     if words[:2] == ["o", "que"]:  # "O que é…": Portuguese for "what is…"
         return True
-    # "DO" alone names a section.
-    return len(words) > 1 and _CONTRACTION.sub("", words[0]) in _ASKING_WORDS
+    return len(words) > 1 and _opens_asking(text)  # "DO" alone names a section
 
 
 def is_answer_heading(text: str) -> bool:

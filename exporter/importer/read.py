@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from exporter.errors import ExporterError
 from exporter.files import read_regular_file
 from exporter.importer.markup import html_to_markdown
+from exporter.importer.source import outside_code_spans
 
 # UTF-8 read as Windows-1252 loses the last byte of ” (0x9D has no cp1252 character):
 # what is left, â€, is beyond ftfy's repair.
@@ -36,7 +37,6 @@ _RULED_TITLE = re.compile(
 )
 CONVERTED_SUFFIXES = (*_HTML_SUFFIXES, ".docx")
 _PARSER = MarkdownIt("commonmark")
-_CODE_SPAN = re.compile(r"(`+[^`\n]*+`+)")
 # A tag a text file can only mean as text ("<meta name=…>", "<html>"): not one of the
 # tags that format Markdown ("<details>", "<br>", "<b>"), which a text file may hold too.
 _TAG_START = re.compile(
@@ -115,11 +115,7 @@ def _tags_as_text(text: str) -> str:
             code.update(range(*token.map))
     for number, line in enumerate(lines):
         if number not in code and "<" in line:
-            parts = _CODE_SPAN.split(line)  # the code spans at odd places, kept
-            lines[number] = "".join(
-                part if index % 2 else _TAG_START.sub(r"\\<", part)
-                for index, part in enumerate(parts)
-            )
+            lines[number] = outside_code_spans(line, lambda text: _TAG_START.sub(r"\\<", text))
     return "\n".join(lines)
 
 

@@ -5,7 +5,7 @@ line keeps its number, so that warnings name the document's own lines."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import emoji
 from markdown_it import MarkdownIt
@@ -195,7 +195,7 @@ def drawn_shortcodes(text: str) -> str:
     lines = text.split("\n")
     for number, line in _outside_code(lines):
         if ":" in line:
-            lines[number] = _emojized_around(line)
+            lines[number] = outside_code_spans(line, _emojized)
     return "\n".join(lines)
 
 
@@ -210,13 +210,14 @@ def _outside_code(lines: Sequence[str]) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _emojized_around(line: str) -> str:
-    """`line` with its shortcodes drawn, but inside code spans."""
+def outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    """`line` with `change` made to its text outside code spans (`…`), which stay as
+    the author wrote them."""
     out, position = [], 0
     for span in _CODE_SPAN.finditer(line):
-        out += [_emojized(line[position : span.start()]), span.group()]
+        out += [change(line[position : span.start()]), span.group()]
         position = span.end()
-    return "".join([*out, _emojized(line[position:])])
+    return "".join([*out, change(line[position:])])
 
 
 def _emojized(text: str) -> str:
