@@ -17,6 +17,7 @@ RESERVED_TAG_PREFIX = "exporter::"
 
 _SLUG = re.compile(r"[a-z0-9]++(?:-[a-z0-9]++)*+\Z")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_TRAILING_BLANK_LINES = re.compile(r"(?:\n[ \t]*)+\Z")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _LINE_BREAK = re.compile("[\n\u2028\u2029]")
 
@@ -226,5 +227,8 @@ def _key_points(fields: Fields) -> tuple[str, ...]:
 
 
 def _strip_markdown(text: str) -> str:
-    # Leading spaces on the first line are Markdown syntax (a code block), so keep them.
-    return _LEADING_BLANK_LINES.sub("", text).rstrip()
+    # Spaces that open the first line or end the last are Markdown (a code block's
+    # indent, its text), so keep them: only blank lines go.
+    if not text.strip():
+        return ""
+    return _TRAILING_BLANK_LINES.sub("", _LEADING_BLANK_LINES.sub("", text))

@@ -226,8 +226,14 @@ def test_any_answer_text_loads_as_yaml_reads_it_in_nfc_or_is_reported(answer: st
             assert problem.line == 7
             assert problem.message.startswith("'answer' ")
         else:
-            stripped = re.sub(r"\A(?:[ \t]*\n)+", "", expected).rstrip()
+            # Blank lines around the text go; the spaces of its first and last lines stay.
+            stripped = re.sub(r"(?:\n[ \t]*)+\Z", "", re.sub(r"\A(?:[ \t]*\n)+", "", expected))
             assert loaded == unicodedata.normalize("NFC", stripped)
+
+
+def test_a_code_block_keeps_the_spaces_that_end_it(tmp_path: Path) -> None:
+    text = _replace("The *first* answer.", '"\\n  \\n    code  \\n\\n"')
+    assert load_deck(write_data(tmp_path, text)).questions[0].answer == "    code  "
 
 
 def test_text_is_normalised_to_nfc_as_anki_stores_it(tmp_path: Path) -> None:
