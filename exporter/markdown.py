@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# Whitespace that HTML shows as a space but Word would show as a break or a tab.
+_SHOWN_AS_SPACE = re.compile(r"[\t\n\r]")
 
 
 @dataclass(frozen=True)
@@ -24,33 +28,15 @@ class Span:
     strike: bool = False
     code: bool = False
     link: str | None = None
-    image: str | None = None  # the target of an inline image; `text` is its alt text
-
-
-@dataclass(frozen=True)
-class ListItem:
-    """Where a paragraph sits in a list.
-
-    `list_number` counts the lists of one text so that each numbered list can
-    restart at its own `start`; `continues` marks a later paragraph of an item,
-    which is indented but carries no bullet or number.
-    """
-
-    list_number: int
-    ordered: bool
-    start: int
-    depth: int
-    continues: bool
+    image: str | None = None  # the target of an inline image; `text` is its plain alt text
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph or heading (`heading_level` > 0), maybe quoted or in a list."""
+    """A paragraph, or a heading when `heading_level` > 0."""
 
     spans: tuple[Span, ...]
     heading_level: int = 0
-    quote_depth: int = 0
-    list_item: ListItem | None = None
 
 
 @dataclass(frozen=True)
@@ -60,11 +46,18 @@ class CodeBlock:
     text: str
 
 
+Alignment = Literal["left", "center", "right"] | None
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table whose first row is the header; each cell is a tuple of spans."""
+    """A table whose first row is the header; each cell is a tuple of spans.
+
+    `alignments` gives each column's alignment (None: as the text runs).
+    """
 
     rows: tuple[tuple[tuple[Span, ...], ...], ...]
+    alignments: tuple[Alignment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +65,23 @@ class Rule:
     """A thematic break (`---`)."""
 
 
-Block = Paragraph | CodeBlock | Table | Rule
+@dataclass(frozen=True)
+class Quote:
+    """A block quote and the blocks it holds."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A bulleted or numbered list; each item is the blocks it holds, maybe none."""
+
+    ordered: bool
+    start: int
+    items: tuple[tuple[Block, ...], ...]
+
+
+Block = Paragraph | CodeBlock | Table | Rule | Quote | ItemList
 
 
 @dataclass(frozen=True)
@@ -84,16 +93,45 @@ class RenderedMarkdown:
     images: tuple[str, ...] = ()  # the targets of its images, as written
 
 
-def is_safe_link(url: str) -> bool:
-    """Tell whether a link target may appear in the outputs: no scheme, or a safe one."""
-    scheme = _SCHEME.match(url)
-    return scheme is None or scheme.group(1).lower() in SAFE_LINK_SCHEMES
+def is_link(url: str) -> bool:
+    """Tell whether a link target is shown as a link: an absolute http or https address,
+    or a mailto. Any other link is shown as its text, in every output."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme.lower() in ("http", "https"):
+        return bool(parts.netloc)
+    return parts.scheme.lower() == "mailto" and bool(parts.path)
+
+
+def _unlink(state: StateCore) -> None:
+    """Take the link off every link whose target is not one (see is_link), keeping its
+    text: the one place the link rule is applied, before either output is made."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept: list[Token] = []
+        unlinked = False
+        for child in token.children:
+            if child.type == "link_open":
+                unlinked = not is_link(str(child.attrGet("href") or ""))
+                if unlinked:
+                    continue
+            elif child.type == "link_close" and unlinked:
+                unlinked = False
+                continue
+            kept.append(child)
+        token.children = kept
 
 
 def _make_parser() -> MarkdownIt:
     # Raw HTML off: whatever the user types is shown as text, never run by Anki.
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    parser.validateLink = is_safe_link  # type: ignore[method-assign]
+    # Every target parses as a link or an image: links that may not be links lose
+    # their link in _unlink, images that are not files are refused by the build.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    parser.core.ruler.push("unlink", _unlink)
     return parser
 
 
@@ -111,7 +149,7 @@ def render_markdown(text: str) -> RenderedMarkdown:
         for child in token.children or []
         if child.type == "image"
     )
-    return RenderedMarkdown(html, _BlockCollector().collect(tokens), images)
+    return RenderedMarkdown(html, _blocks(tokens), images)
 
 
 def with_image_names(html: str, names: Mapping[str, str]) -> str:
@@ -130,69 +168,67 @@ def render_texts(texts: Iterable[str]) -> dict[str, RenderedMarkdown]:
     return rendered
 
 
-class _BlockCollector:
-    """Turns markdown-it's flat token stream into blocks, tracking lists and quotes."""
+_CONTAINERS = ("blockquote", "bullet_list", "ordered_list", "list_item")
+_OPENS = frozenset(f"{kind}_open" for kind in _CONTAINERS)
+_CLOSES = frozenset(f"{kind}_close" for kind in _CONTAINERS)
+_ALIGNMENTS: dict[str, Alignment] = {
+    f"text-align:{side}": side for side in ("left", "center", "right")
+}
 
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.lists: list[tuple[int, bool, int]] = []  # (list number, ordered, start)
-        self.list_count = 0
-        self.item_started = False
-        self.quote_depth = 0
-        self.heading_level = 0
-        self.table_rows: list[tuple[tuple[Span, ...], ...]] | None = None
-        self.table_row: list[tuple[Span, ...]] = []
 
-    def collect(self, tokens: Sequence[Token]) -> tuple[Block, ...]:
-        for token in tokens:
-            self._take(token)
-        return tuple(self.blocks)
+def _blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
+    """Nest markdown-it's flat token stream into blocks.
 
-    def _take(self, token: Token) -> None:
+    A stack of flat loops, not markdown-it's SyntaxTreeNode: its nodes refer to their
+    parents, so a deck's worth of them would wait in memory for the cycle collector.
+    """
+    contents: list[list[Any]] = [[]]  # what each open quote, list or item holds so far
+    opened: list[Token] = []
+    heading = 0
+    rows: list[tuple[tuple[Span, ...], ...]] | None = None
+    row: list[tuple[Span, ...]] = []
+    alignments: list[Alignment] = []
+    for token in tokens:
         kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            self.list_count += 1
-            start = int(token.attrGet("start") or 1)
-            self.lists.append((self.list_count, kind == "ordered_list_open", start))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            self.lists.pop()
-        elif kind == "list_item_open":
-            self.item_started = True
-        elif kind == "blockquote_open":
-            self.quote_depth += 1
-        elif kind == "blockquote_close":
-            self.quote_depth -= 1
+        if kind in _OPENS:
+            opened.append(token)
+            contents.append([])
+        elif kind in _CLOSES:
+            held = tuple(contents.pop())
+            contents[-1].append(_container(opened.pop(), held))
         elif kind == "heading_open":
-            self.heading_level = int(token.tag[1:])
+            heading = int(token.tag[1:])
         elif kind == "heading_close":
-            self.heading_level = 0
+            heading = 0
         elif kind == "table_open":
-            self.table_rows = []
-        elif kind == "tr_close" and self.table_rows is not None:
-            self.table_rows.append(tuple(self.table_row))
-            self.table_row = []
-        elif kind == "table_close" and self.table_rows is not None:
-            self.blocks.append(Table(tuple(self.table_rows)))
-            self.table_rows = None
-        elif kind == "inline" and self.table_rows is not None:
-            self.table_row.append(inline_spans(token.children or []))
+            rows, alignments = [], []
+        elif kind == "th_open":
+            alignments.append(_ALIGNMENTS.get(str(token.attrGet("style"))))
+        elif kind == "tr_close" and rows is not None:
+            rows.append(tuple(row))
+            row = []
+        elif kind == "table_close" and rows is not None:
+            contents[-1].append(Table(tuple(rows), tuple(alignments)))
+            rows = None
+        elif kind == "inline" and rows is not None:
+            row.append(inline_spans(token.children or []))
         elif kind == "inline":
-            spans = inline_spans(token.children or [])
-            paragraph = Paragraph(spans, self.heading_level, self.quote_depth, self._list_item())
-            self.blocks.append(paragraph)
+            contents[-1].append(Paragraph(inline_spans(token.children or []), heading))
         elif kind in ("fence", "code_block"):
-            self.item_started = False
-            self.blocks.append(CodeBlock(token.content.rstrip("\n")))
+            contents[-1].append(CodeBlock(token.content.removesuffix("\n")))
         elif kind == "hr":
-            self.blocks.append(Rule())
+            contents[-1].append(Rule())
+    return tuple(contents[0])
 
-    def _list_item(self) -> ListItem | None:
-        if not self.lists:
-            return None
-        number, ordered, start = self.lists[-1]
-        item = ListItem(number, ordered, start, len(self.lists), continues=not self.item_started)
-        self.item_started = False
-        return item
+
+def _container(token: Token, held: tuple[Any, ...]) -> Quote | ItemList | tuple[Block, ...]:
+    """The block a quote or list holds `held` in; a list item is just what it holds."""
+    if token.type == "blockquote_open":
+        return Quote(held)
+    if token.type == "list_item_open":
+        return held
+    start = token.attrGet("start")
+    return ItemList(token.type == "ordered_list_open", 1 if start is None else int(start), held)
 
 
 def inline_spans(children: Sequence[Token]) -> tuple[Span, ...]:
@@ -211,15 +247,16 @@ def inline_spans(children: Sequence[Token]) -> tuple[Span, ...]:
     for child in children:
         kind = child.type
         if kind == "text":
-            add(child.content)
+            add(_SHOWN_AS_SPACE.sub(" ", child.content))
         elif kind == "code_inline":
-            add(child.content, code=True)
+            add(_SHOWN_AS_SPACE.sub(" ", child.content), code=True)
         elif kind == "softbreak":
             add(" ")
         elif kind == "hardbreak":
             add("\n")
         elif kind == "image":
-            spans.append(Span(child.content, image=str(child.attrGet("src") or "")))
+            alt = RendererHTML().renderInlineAsText(child.children or [], _PARSER.options, {})
+            spans.append(Span(alt, link=link, image=str(child.attrGet("src") or "")))
         elif kind in ("strong_open", "strong_close"):
             bold += 1 if kind.endswith("open") else -1
         elif kind in ("em_open", "em_close"):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from exporter.markdown import (
     CodeBlock,
-    ListItem,
+    ItemList,
     Paragraph,
+    Quote,
     Rule,
     Span,
     Table,
+    is_link,
     render_markdown,
     render_texts,
 )
@@ -45,44 +48,104 @@ def test_raw_html_is_text_never_markup() -> None:
     assert rendered.blocks[0].spans[0].text.startswith("<script>")  # type: ignore[union-attr]
 
 
-def test_only_safe_link_schemes_become_links() -> None:
+def test_only_absolute_web_and_mail_addresses_are_links_and_the_rest_is_text() -> None:
     rendered = render_markdown(
         "[a](https://example.com) [b](mailto:me@example.com) [c](javascript:alert(1))"
-        " [d](data:text/html,x) [e](JAVASCRIPT:alert(1))"
+        " [d](data:text/html,x) [e](JAVASCRIPT:alert(1)) [f](//host/share/file.exe)"
+        " [g](notes.docx) [h](/uri) [i](http:no-host) <irc://foo.bar> <https://x.org>"
     )
-    assert rendered.html.count("<a ") == 2
-    assert 'href="javascript' not in rendered.html.lower()
-    assert 'href="data' not in rendered.html
-    links = [span.link for span in rendered.blocks[0].spans if span.link]  # type: ignore[union-attr]
-    assert links == ["https://example.com", "mailto:me@example.com"]
+    assert rendered.html == (
+        '<p><a href="https://example.com">a</a> <a href="mailto:me@example.com">b</a>'
+        " c d e f g h i irc://foo.bar"
+        ' <a href="https://x.org">https://x.org</a></p>'
+    )
+    paragraph = rendered.blocks[0]
+    assert isinstance(paragraph, Paragraph)
+    links = [span.link for span in paragraph.spans if span.link]
+    assert links == ["https://example.com", "mailto:me@example.com", "https://x.org"]
+    assert "".join(span.text for span in paragraph.spans) == (
+        "a b c d e f g h i irc://foo.bar https://x.org"
+    )
 
 
-def test_lists_know_their_depth_kind_and_start() -> None:
-    blocks = render_markdown("- a\n  1. x\n  2. y\n\n  more\n- b\n\n3. c\n").blocks
-    items = [block.list_item for block in blocks if isinstance(block, Paragraph)]
-    assert items == [
-        ListItem(1, ordered=False, start=1, depth=1, continues=False),
-        ListItem(2, ordered=True, start=1, depth=2, continues=False),
-        ListItem(2, ordered=True, start=1, depth=2, continues=False),
-        ListItem(1, ordered=False, start=1, depth=1, continues=True),
-        ListItem(1, ordered=False, start=1, depth=1, continues=False),
-        ListItem(3, ordered=True, start=3, depth=1, continues=False),
-    ]
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://example.com/a?b#c", True),
+        ("HTTP://EXAMPLE.COM", True),
+        ("mailto:me@example.com", True),
+        ("http:example.com", False),
+        ("https://", False),
+        ("mailto:", False),
+        ("//host/share/file.exe", False),
+        ("file:///etc/passwd", False),
+        ("notes.docx", False),
+        ("/uri", False),
+        ("#anchor", False),
+        ("http://[::1", False),  # not a URL at all
+    ],
+)
+def test_the_link_rule(url: str, linked: bool) -> None:
+    assert is_link(url) is linked
 
 
-def test_quotes_headings_code_rules_and_tables() -> None:
-    text = "# Head\n\n> quoted\n\n```\nx = 1\n```\n\n---\n\n| A | B |\n|---|---|\n| 1 | *2* |\n"
+def test_an_image_inside_a_link_keeps_the_link_and_its_alt_text_is_plain() -> None:
+    paragraph = render_markdown("[![a *b* `c`](img.png)](https://example.com)").blocks[0]
+    assert paragraph == Paragraph((Span("a b c", link="https://example.com", image="img.png"),))
+
+
+def test_a_character_reference_for_a_line_break_is_a_space_as_in_html() -> None:
+    rendered = render_markdown("foo&#10;bar&#9;baz `a&#10;b`")
+    assert rendered.blocks == (Paragraph((Span("foo bar baz "), Span("a&#10;b", code=True))),)
+
+
+def test_lists_keep_their_kind_start_nesting_and_any_first_block() -> None:
+    text = "0. a\n   - x\n\n   more\n1.\n2. ```\n   code\n   ```\n\n- - foo\n"
+    blocks = render_markdown(text).blocks
+    assert blocks == (
+        ItemList(
+            ordered=True,
+            start=0,
+            items=(
+                (
+                    Paragraph((Span("a"),)),
+                    ItemList(False, 1, ((Paragraph((Span("x"),)),),)),
+                    Paragraph((Span("more"),)),
+                ),
+                (),
+                (CodeBlock("code"),),
+            ),
+        ),
+        ItemList(False, 1, ((ItemList(False, 1, ((Paragraph((Span("foo"),)),),)),),)),
+    )
+
+
+def test_quotes_nest_and_hold_any_block() -> None:
+    blocks = render_markdown("> a\n>\n> > b\n> > - c\n>\n> ```\n> x\n> ```\n").blocks
+    assert blocks == (
+        Quote(
+            (
+                Paragraph((Span("a"),)),
+                Quote((Paragraph((Span("b"),)), ItemList(False, 1, ((Paragraph((Span("c"),)),),)))),
+                CodeBlock("x"),
+            )
+        ),
+    )
+
+
+def test_headings_code_rules_and_aligned_tables() -> None:
+    text = "# Head\n\n```\nx = 1\n```\n\n---\n\n| A | B | C |\n|:-:|--:|---|\n| 1 | *2* |\n"
     blocks = render_markdown(text).blocks
     assert blocks == (
         Paragraph((Span("Head"),), heading_level=1),
-        Paragraph((Span("quoted"),), quote_depth=1),
         CodeBlock("x = 1"),
         Rule(),
         Table(
             (
-                ((Span("A"),), (Span("B"),)),
-                ((Span("1"),), (Span("2", italic=True),)),
-            )
+                ((Span("A"),), (Span("B"),), (Span("C"),)),
+                ((Span("1"),), (Span("2", italic=True),), ()),
+            ),
+            ("center", "right", None),
         ),
     )
 

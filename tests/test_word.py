@@ -11,8 +11,10 @@ from click.testing import CliRunner
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from lxml.etree import QName
 from support import MINIMAL_DECK, SHIPPED_DECK, write_data
+from word_reading import Leaf, Marker, WordReader
 
 from exporter.cli import main
 from exporter.load import load_deck
@@ -162,11 +164,22 @@ def test_rich_markdown_uses_real_word_structures(runner: CliRunner, tmp_path: Pa
         + "    key_points:\n      - Point *A*\n",
     )
     styles = {p.text: p.style.name for p in document.paragraphs if p.style is not None}
-    assert styles["bullet one"] == styles["bullet two"] == "List Bullet"
-    assert styles["step one"] == styles["restart at three"] == "List Number"
-    assert styles["quoted line"] == "Quote"
+    reader = WordReader(
+        document.part.numbering_part.element, {s.style_id: s.name for s in document.styles}
+    )
+    records = reader.records(list(document.element.body))
+    markers = [r for r in records if isinstance(r, Marker)]
+    assert markers == [
+        Marker(ordered=False, depth=1, number=None),
+        Marker(ordered=False, depth=1, number=None),
+        Marker(ordered=True, depth=1, number=1),
+        Marker(ordered=True, depth=1, number=2),
+        Marker(ordered=True, depth=1, number=3),  # `3)` starts a list of its own
+        Marker(ordered=False, depth=1, number=None),  # the key point
+    ]
+    assert Leaf("quoted line", nesting=1, quoted=True) in records
     assert styles["def safe():\n    return True"] == "Code Block"
-    assert styles["Point A"] == "List Bullet"
+    assert styles["Point A"] == "List Paragraph"
     # The handout's own label style keeps "Key points" on the page of its first point.
     assert styles["Key points"] == "Label"
     assert document.styles["Label"].paragraph_format.keep_with_next
@@ -195,19 +208,33 @@ def test_rich_markdown_uses_real_word_structures(runner: CliRunner, tmp_path: Pa
     ]
 
 
-def test_rich_theme_summary_stays_inside_its_table_cell(runner: CliRunner, tmp_path: Path) -> None:
-    summary = "|\n      Say:\n\n      - one\n\n      | A | B |\n      |---|---|\n      | 1 | 2 |\n"
+def _summary_cell(runner: CliRunner, tmp_path: Path, summary: str) -> _Cell:
+    """The cell of the handout's themes table that shows the Markdown `summary`."""
+    indented = "".join(f"      {line}\n" for line in summary.splitlines())
     document = _build_handout(
         runner,
         tmp_path,
-        MINIMAL_DECK + f"themes:\n  - id: rich\n    title: Rich\n    summary: {summary}",
+        MINIMAL_DECK + f"themes:\n  - id: rich\n    title: Rich\n    summary: |\n{indented}",
     )
     [themes] = document.tables
-    cell = themes.rows[1].cells[1]
+    return themes.rows[1].cells[1]
+
+
+def test_rich_theme_summary_stays_inside_its_table_cell(runner: CliRunner, tmp_path: Path) -> None:
+    cell = _summary_cell(runner, tmp_path, "Say:\n\n- one\n\n| A | B |\n|---|---|\n| 1 | 2 |")
     assert [p.text for p in cell.paragraphs][:2] == ["Say:", "one"]
-    assert cell.paragraphs[1].style.name == "List Bullet"
+    assert cell.paragraphs[1]._p.pPr.numPr is not None
     [nested] = cell.tables
     assert [[c.text for c in row.cells] for row in nested.rows] == [["A", "B"], ["1", "2"]]
+
+
+def test_a_theme_summary_keeps_its_order_when_it_opens_with_a_table(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    cell = _summary_cell(runner, tmp_path, "| A | B |\n|---|---|\n| 1 | 2 |\n\nAfter the table.")
+    children = [child.tag for child in cell._tc if child.tag != qn("w:tcPr")]
+    assert children == [qn("w:tbl"), qn("w:p")]
+    assert cell.paragraphs[-1].text == "After the table."
 
 
 def test_contents_links_to_every_question(handout: Document) -> None:
@@ -293,7 +320,7 @@ def test_context_stands_under_its_question_in_both_documents(
         assert texts[start + 1 : start + 3] == ["typeof null", "A: object"]
         assert texts[start + 3 : start + 3 + len(below)] == below
         styles = [p.style.name for p in document.paragraphs[start + 1 : start + 3]]
-        assert styles == ["Code Block", "List Bullet"]
+        assert styles == ["Code Block", "List Paragraph"]
 
 
 def test_no_leftovers_of_the_template(shipped_build: Path) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from exporter.markdown import ItemList
 from exporter.model import Deck, Question
 from exporter.rendered import RenderedDeck
-from exporter.word.blocks import write_body_blocks, write_cell_blocks, write_key_point
+from exporter.word.blocks import write_body_blocks, write_cell_blocks
 from exporter.word.ooxml import (
     DocxWriter,
     add_internal_link,
@@ -99,8 +100,8 @@ def _write_answer(writer: DocxWriter, rendered: RenderedDeck, question: Question
     write_body_blocks(writer, rendered.media, rendered.blocks(question.answer))
     if question.key_points:
         text_run(writer.paragraph("Label"), "Key points")
-        for point in question.key_points:
-            write_key_point(writer, rendered.media, rendered.blocks(point))
+        points = ItemList(False, 1, tuple(rendered.blocks(point) for point in question.key_points))
+        write_body_blocks(writer, rendered.media, (points,))
 
 
 def _write_ruled_lines(writer: DocxWriter) -> None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import gc
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime
 
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
 from docx.table import Table as DocxTable
@@ -34,8 +35,26 @@ HEADER_FILL = "E7E6E6"
 # Word's limit for a document property such as its title or keywords.
 MAX_PROPERTY_LENGTH = 255
 EMU_PER_TWIP = 635
+# Lists: each level indents its text this much further (twips), its marker in the gap.
+LIST_INDENT = 360
+BULLETS = "•◦▪"
 
-NewParagraph = Callable[[str | None], Element]
+
+@dataclass(frozen=True)
+class Layout:
+    """A paragraph's formatting beyond its style (indents in twips).
+
+    `number` is the (numbering id, level) of its bullet or number; `indent` its left
+    indent and the hanging part its marker takes; `left_rule` the line of a quotation,
+    `rule_below` a thematic break's; `align` its alignment (Word's `jc` values).
+    """
+
+    number: tuple[int, int] | None = None
+    indent: tuple[int, int] | None = None
+    left_rule: bool = False
+    rule_below: bool = False
+    align: str | None = None
+
 
 _BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _KEEP_NEXT = qn("w:keepNext")
@@ -63,29 +82,27 @@ class DocxWriter:
         self._link_ids: dict[str, str] = {}
         self._bookmarks = 0
         self._pictures = 0
+        self._bullets: int | None = None  # the one numbering all bulleted lists share
+        self._abstract_numbers: dict[bool, int] = {}  # by ordered
+        self._last_number_id = 0
         self.text_width, self.text_height = set_up_page(self._document, page_size, header)
 
-    def paragraph(self, style: str | None, keep_with_next: bool = False) -> Element:
-        """A new paragraph at the end of the body."""
-        paragraph = etree.SubElement(self._chunk, _P)
-        _format(paragraph, style and self.style_id(style), keep_with_next)
+    @property
+    def body(self) -> Element:
+        """The element the body's paragraphs and tables are appended to."""
+        return self._chunk
+
+    def paragraph(
+        self,
+        style: str | None,
+        keep_with_next: bool = False,
+        container: Element | None = None,
+        layout: Layout = Layout(),
+    ) -> Element:
+        """A new paragraph at the end of `container` (by default the body)."""
+        paragraph = etree.SubElement(self._chunk if container is None else container, _P)
+        _format(paragraph, style and self.style_id(style), keep_with_next, layout)
         return paragraph
-
-    def cell_paragraphs(self, cell: _Cell) -> NewParagraph:
-        """A paragraph source for a table cell: its empty first paragraph, then new ones."""
-        used_first = False
-
-        def new_paragraph(style: str | None) -> Element:
-            nonlocal used_first
-            if used_first:
-                paragraph = etree.SubElement(cell._tc, _P)
-            else:
-                paragraph = cell_paragraph(cell)
-                used_first = True
-            _format(paragraph, style and self.style_id(style))
-            return paragraph
-
-        return new_paragraph
 
     def flush(self) -> None:
         """Serialise what was written since the last flush, and let go of its tree."""
@@ -138,33 +155,51 @@ class DocxWriter:
         run = etree.SubElement(paragraph, _R)
         etree.SubElement(run, qn("w:drawing")).append(inline)
 
-    def numbering(self, style: str, start: int) -> int:
-        """The id of a new numbering that counts like paragraph `style`'s, from `start`."""
+    def list_numbering(self, ordered: bool, level: int, start: int) -> int:
+        """The numbering id for a list at `level` (0–8): bulleted lists share one;
+        each numbered list has its own, counting from `start`."""
+        if not ordered and self._bullets is not None:
+            return self._bullets
         numbering = self._document.part.numbering_part.element
-        style_num_id = self._document.styles[style].element.pPr.numPr.numId.val
-        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
-        num = numbering.add_num(abstract_id)
-        num.add_lvlOverride(ilvl=0).add_startOverride(start)
-        return int(num.numId)
+        if not self._last_number_id:
+            self._last_number_id = max(int(num.numId) for num in numbering.num_lst)
+        if ordered not in self._abstract_numbers:
+            self._abstract_numbers[ordered] = _add_abstract_number(numbering, ordered)
+        # Written here, not with python-docx's add_num, which searches every
+        # numbering for a free id: a deck of many numbered lists would take quadratic time.
+        self._last_number_id += 1
+        start_override = (
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            if ordered
+            else ""
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{self._last_number_id}">'
+                f'<w:abstractNumId w:val="{self._abstract_numbers[ordered]}"/>'
+                f"{start_override}</w:num>"
+            )
+        )
+        if not ordered:
+            self._bullets = self._last_number_id
+        return self._last_number_id
 
-    def table(self, rows: int, columns: int, cell: _Cell | None = None) -> DocxTable:
-        """A grid table made by python-docx inside `cell`, or for the body, where `place`
-        moves it when it is done."""
-        if cell is not None:
-            table: DocxTable = cell.add_table(rows=rows, cols=columns)
-        else:
-            # A tree of its own, like the body's paragraphs: moving a big table out of
-            # python-docx's document into the body costs time quadratic in its size.
-            element = CT_Tbl.new_tbl(rows, columns, Emu(self.text_width))
-            table = DocxTable(element, self._document._body)
+    def table(self, rows: int, columns: int, width: int | None = None) -> DocxTable:
+        """A grid table made by python-docx, `width` EMU wide (by default the text's),
+        to be appended with `place` when it is done."""
+        # A tree of its own, like the body's paragraphs: moving a big table out of
+        # python-docx's document into the body costs time quadratic in its size.
+        element = CT_Tbl.new_tbl(rows, columns, Emu(width or self.text_width))
+        table = DocxTable(element, self._document._body)
         table.style = self._document.styles["Table Grid"]
         return table
 
-    def place(self, table: DocxTable) -> None:
-        """Append a finished table to the body."""
+    def place(self, table: DocxTable, container: Element | None = None) -> None:
+        """Append a finished table to the end of `container` (by default the body)."""
         # python-docx parses every cell it makes as a document of its own; a table of
         # many cells serialises in quadratic time unless it is read back as one tree.
-        self._chunk.append(etree.fromstring(etree.tostring(table._tbl)))
+        element = etree.fromstring(etree.tostring(table._tbl))
+        (self._chunk if container is None else container).append(element)
 
     def set_properties(
         self,
@@ -203,9 +238,10 @@ class DocxWriter:
         )
 
 
-def _format(paragraph: Element, style_id: str | None, keep_with_next: bool = False) -> None:
-    """Give an empty paragraph its style, and keep-with-next, in schema order."""
-    if not (style_id or keep_with_next):
+def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layout: Layout) -> None:
+    """Give an empty paragraph its style, keep-with-next and layout, in the schema's
+    order: Word asks to repair a document whose elements are out of order."""
+    if not (style_id or keep_with_next or layout != Layout()):
         return
     properties = paragraph.makeelement(_PPR)
     paragraph.insert(0, properties)
@@ -213,6 +249,61 @@ def _format(paragraph: Element, style_id: str | None, keep_with_next: bool = Fal
         etree.SubElement(properties, _PSTYLE).set(_VAL, style_id)
     if keep_with_next:
         etree.SubElement(properties, _KEEP_NEXT)
+    if layout.number:
+        numbering = etree.SubElement(properties, qn("w:numPr"))
+        number_id, level = layout.number
+        etree.SubElement(numbering, qn("w:ilvl")).set(_VAL, str(level))
+        etree.SubElement(numbering, qn("w:numId")).set(_VAL, str(number_id))
+    if layout.left_rule or layout.rule_below:
+        borders = etree.SubElement(properties, qn("w:pBdr"))
+        if layout.left_rule:
+            _border(borders, "left", space=8, size=12)
+        if layout.rule_below:
+            # Word draws one line under a group of neighbouring paragraphs with the
+            # same borders; the `between` line rules each of them.
+            _border(borders, "bottom", space=1, size=6)
+            _border(borders, "between", space=1, size=6)
+    if layout.indent:
+        left, hanging = layout.indent
+        indent = etree.SubElement(properties, qn("w:ind"))
+        indent.set(qn("w:left"), str(left))
+        indent.set(qn("w:hanging"), str(hanging))
+    if layout.align:
+        etree.SubElement(properties, qn("w:jc")).set(_VAL, layout.align)
+
+
+def _border(borders: Element, side: str, space: int, size: int) -> None:
+    line = etree.SubElement(borders, qn(f"w:{side}"))
+    for name, value in (("val", "single"), ("sz", size), ("space", space), ("color", "auto")):
+        line.set(qn(f"w:{name}"), str(value))
+
+
+def _add_abstract_number(numbering: Element, ordered: bool) -> int:
+    """Add the nine-level definition of numbered (1. 2. …) or bulleted lists; return its id."""
+    ids = [int(each.get(qn("w:abstractNumId"))) for each in numbering.iterfind(qn("w:abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/>'
+        + (
+            f'<w:numFmt w:val="decimal"/><w:lvlText w:val="%{level + 1}."/>'
+            if ordered
+            else f'<w:numFmt w:val="bullet"/><w:lvlText w:val="{BULLETS[level % len(BULLETS)]}"/>'
+        )
+        + f'<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="{LIST_INDENT * (level + 1)}"'
+        f' w:hanging="{LIST_INDENT}"/></w:pPr></w:lvl>'
+        for level in range(9)
+    )
+    definition = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    # The schema puts every definition before the first numbering that uses one.
+    first_number = numbering.find(qn("w:num"))
+    if first_number is None:
+        numbering.append(definition)
+    else:
+        first_number.addprevious(definition)
+    return abstract_id
 
 
 def _with_body(document_xml: bytes, body: list[bytes]) -> Iterable[bytes]:
@@ -259,13 +350,6 @@ def text_run(
                 element.set(_XML_SPACE, "preserve")
 
 
-def set_number(paragraph: Element, number_id: int) -> None:
-    """Number a paragraph whose properties so far are its style (and keep-with-next)."""
-    numbering = etree.SubElement(paragraph.find(_PPR), qn("w:numPr"))
-    etree.SubElement(numbering, qn("w:ilvl")).set(_VAL, "0")
-    etree.SubElement(numbering, qn("w:numId")).set(_VAL, str(number_id))
-
-
 def add_internal_link(paragraph: Element, bookmark: str, text: str) -> None:
     """Append `text` as a link to `bookmark` in this document."""
     link = etree.SubElement(paragraph, _HYPERLINK)
@@ -274,17 +358,29 @@ def add_internal_link(paragraph: Element, bookmark: str, text: str) -> None:
     text_run(link, text)
 
 
+def set_alignment(paragraph: Element, align: str) -> None:
+    """Align a paragraph that has no properties yet (Word's `jc` values)."""
+    _format(paragraph, None, False, Layout(align=align))
+
+
 def cell_paragraph(cell: _Cell) -> Element:
     """The first paragraph of `cell`; python-docx makes every cell with one, empty."""
     return cell.paragraphs[0]._p
 
 
-def set_widths(table: DocxTable, widths: Sequence[int]) -> None:
-    """Fix the column widths (EMU) in all three places Word and LibreOffice read them."""
+def set_widths(table: DocxTable, widths: Sequence[int], indent: int = 0) -> None:
+    """Fix the column widths (EMU) in all three places Word and LibreOffice read them,
+    and indent the table by `indent` EMU."""
     table.autofit = False
-    table_width = table._tbl.tblPr.find(qn("w:tblW"))
+    properties = table._tbl.tblPr
+    table_width = properties.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(sum(widths) // EMU_PER_TWIP))
+    if indent:
+        attributes = {qn("w:w"): str(indent // EMU_PER_TWIP), qn("w:type"): "dxa"}
+        properties.insert_element_before(
+            OxmlElement("w:tblInd", attrs=attributes), *_AFTER_TBLIND_IN_TBLPR
+        )
     # On the XML: python-docx's rows and cells walk the whole table for each one.
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = Emu(width)
@@ -312,20 +408,6 @@ def shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
     _insert_in_order(cell._tc.get_or_add_tcPr(), shading, _AFTER_SHD_IN_TCPR)
 
 
-def add_rule(paragraph: Element, color: str = "auto") -> None:
-    """Draw a line under a paragraph, in properties of its own appended to it.
-
-    Word groups neighbouring paragraphs with the same borders and draws only the
-    group's outer lines; the `between` line rules each paragraph of the group.
-    """
-    borders = OxmlElement("w:pBdr")
-    for side in ("bottom", "between"):
-        attributes = {"val": "single", "sz": "6", "space": "1", "color": color}
-        line = OxmlElement(f"w:{side}", attrs={qn(f"w:{k}"): v for k, v in attributes.items()})
-        borders.append(line)
-    _insert_in_order(etree.SubElement(paragraph, _PPR), borders, _AFTER_PBDR_IN_PPR)
-
-
 def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[str]) -> None:
     """Insert `child` before the first child of `parent` the schema puts after it."""
     for sibling in parent:
@@ -335,16 +417,11 @@ def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[st
     parent.append(child)
 
 
-# Children of w:pPr and w:tcPr that the schema puts after w:pBdr and w:shd: Word
-# rejects a document whose elements are out of order.
-_AFTER_PBDR_IN_PPR = frozenset(
-    qn(f"w:{tag}")
-    for tag in (
-        "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE"
-        " autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing"
-        " mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap"
-        " outlineLvl divId cnfStyle rPr sectPr pPrChange"
-    ).split()
+# Children of w:tcPr that the schema puts after w:shd: Word rejects a document whose
+# elements are out of order.
+_AFTER_TBLIND_IN_TBLPR = tuple(
+    f"w:{tag}"
+    for tag in "tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription".split()
 )
 _AFTER_SHD_IN_TCPR = frozenset(
     qn(f"w:{tag}") for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
