@@ -1,9 +1,14 @@
-"""Fixtures: a built copy of the shipped deck, and a clean working folder per test."""
+"""Fixtures: a built copy of the shipped deck, a clean working folder per test, and
+markdown-it-py's test suite with the CommonMark specification's examples."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tarfile
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -47,3 +52,28 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["build", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def markdown_it_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests folder of the source distribution of the markdown-it-py the build uses
+    (the CommonMark examples, the GFM table and strikethrough fixtures): the archive
+    MARKDOWN_IT_PY_SDIST names, or one downloaded from PyPI."""
+    folder = tmp_path_factory.mktemp("markdown-it-py")
+    named = os.environ.get("MARKDOWN_IT_PY_SDIST")
+    archives = [Path(named)] if named else []
+    if not archives:
+        wanted = f"markdown-it-py=={version('markdown-it-py')}"
+        download = [sys.executable, "-m", "pip", "download", "--no-binary", ":all:"]
+        download += ["--no-deps", "--quiet", "--dest", str(folder), wanted]
+        result = subprocess.run(download, capture_output=True, text=True, timeout=300)
+        archives = list(folder.glob("markdown_it_py-*.tar.gz"))
+        if result.returncode or not archives:
+            reason = f"cannot download the sdist of {wanted}: {result.stderr.strip()[-300:]}"
+            if os.environ.get("CI"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+    with tarfile.open(archives[0]) as sdist:
+        sdist.extractall(folder, filter="data")
+    [tests] = folder.glob("markdown_it_py-*/tests")
+    return tests

@@ -6,22 +6,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from support import FIXTURES
 
 from exporter.cli import main
 from exporter.errors import ExporterError
 from exporter.importer import import_document
 
-EXAMPLES = json.loads((FIXTURES / "commonmark" / "spec-0.31.2.json").read_text("utf-8"))
+
+@pytest.fixture(scope="module")
+def examples(markdown_it_tests: Path) -> list[dict[str, str]]:
+    spec = markdown_it_tests / "test_cmark_spec" / "commonmark.json"
+    examples: list[dict[str, str]] = json.loads(spec.read_text("utf-8"))
+    return examples
 
 
 def test_every_commonmark_example_imports_into_a_deck_that_checks(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, examples: list[dict[str, str]]
 ) -> None:
     data = tmp_path / "data"
     imported, refused = [], []
-    for example in EXAMPLES:
+    for example in examples:
         number = example["example"]
         source = tmp_path / f"example-{number}.md"
         source.write_text(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import SHIPPED_DECK, copy_shipped, libreoffice_convert, require_program
+from support import FIXTURES, SHIPPED_DECK, copy_shipped, libreoffice_convert, require_program
 
 from exporter.cli import main
 from exporter.load import load_deck
@@ -19,16 +19,19 @@ from exporter.markdown import Paragraph, render_markdown
 
 BOTTOM_MARGIN = 72  # points: the handouts' one-inch margins
 RULED_SPACE = 6 * 26  # points: six ruled lines of 26 pt under each practice question
+_WORD = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
 MAX_PAGES = {"letter": 3, "a4": 3, "letter-practice": 4, "a4-practice": 4}
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of text on a PDF page, with its top and bottom in points."""
+    """One line of text on a PDF page, with its top and bottom in points, and its words
+    with their left and right edges."""
 
     top: float
     bottom: float
     text: str
+    words: tuple[tuple[float, float, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,10 @@ def _pages(pdf: Path) -> list[Page]:
         r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', result.stdout, re.S
     ):
         words = sorted(
-            (float(y_min), float(x_min), float(y_max), html.unescape(text))
-            for x_min, y_min, y_max, text in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>',
-                match.group(2),
-            )
+            (float(y_min), float(x_min), float(y_max), html.unescape(text), float(x_max))
+            for x_min, y_min, x_max, y_max, text in re.findall(_WORD, match.group(2))
         )
-        lines: list[list[tuple[float, float, float, str]]] = []
+        lines: list[list[tuple[float, float, float, str, float]]] = []
         for word in words:
             if lines and abs(lines[-1][0][0] - word[0]) < 2:
                 lines[-1].append(word)
@@ -70,6 +70,7 @@ def _pages(pdf: Path) -> list[Page]:
                         line[0][0],
                         max(w[2] for w in line),
                         " ".join(w[3] for w in sorted(line, key=lambda w: w[1])),
+                        tuple((w[1], w[4], w[3]) for w in sorted(line, key=lambda w: w[1])),
                     )
                     for line in lines
                 ),
@@ -196,3 +197,51 @@ def test_fonts_print_with_their_metric_compatible_twins(font: str, twin: str) ->
         check=True,
     )
     assert twin in result.stdout
+
+
+def test_quotes_lists_and_aligned_tables_print_as_written(tmp_path: Path) -> None:
+    require_program("pdftotext")
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "word", data)
+    result = CliRunner().invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    libreoffice_convert([tmp_path / "out" / "constructs.docx"], "pdf", tmp_path / "pdf")
+    lines = [line for page in _pages(tmp_path / "pdf" / "constructs.pdf") for line in page.lines]
+    texts = [line.text for line in lines]
+    printed_in_order = [
+        "A heading inside an answer",
+        "First level of quoting",
+        "Second level of quoting",
+        "• a list item quoted twice",
+        "code inside a quote",
+        "0. Item zero",
+        "1. Item one",
+        "◦ Nested bullet",
+        "▪ Nested deeper",
+        "1. Numbered at depth four",
+        "2.",
+        "3. code that opens an item",
+        "4.",
+        "▪ two markers, one line",
+        "Left aligned Centred Right aligned",
+        "l c r",
+        "Quoted list 5. five",
+        "6. six",
+    ]
+    positions = [texts.index(text) for text in printed_in_order]
+    assert positions == sorted(positions)
+
+    def left(text: str) -> float:
+        return lines[texts.index(text)].words[0][0]
+
+    # Each level of quoting and of lists indents further.
+    assert left("A heading inside an answer") < left("First level of quoting")
+    assert left("First level of quoting") < left("Second level of quoting")
+    assert left("◦ Nested bullet") < left("▪ Nested deeper") < left("1. Numbered at depth four")
+    # Each cell is aligned as its column is: left edges, centres, right edges line up.
+    header, row = (
+        lines[texts.index(t)].words for t in ("Left aligned Centred Right aligned", "l c r")
+    )
+    assert abs(header[0][0] - row[0][0]) < 1
+    assert abs((header[2][0] + header[2][1]) / 2 - (row[1][0] + row[1][1]) / 2) < 1
+    assert abs(header[4][1] - row[2][1]) < 1
