@@ -1,16 +1,20 @@
 """Every .docx the build writes is valid Office Open XML (ECMA-376, Transitional), as a
-real validator checks it: Word opens it without offering to repair it."""
+real validator checks it: Word opens it without offering to repair it. And one link
+rule holds in every output."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 from openxml_audit import OpenXmlValidator
-from support import FIXTURES
+from support import FIXTURES, import_apkg
 
 from exporter.cli import main
 
@@ -56,3 +60,31 @@ def test_the_shipped_handouts_are_valid(shipped_build: Path, name: str) -> None:
 @pytest.mark.parametrize("name", ["constructs.docx", "constructs-practice.docx"])
 def test_handouts_of_every_construct_are_valid(constructs_build: Path, name: str) -> None:
     assert _problems(constructs_build / name) == []
+
+
+def test_only_web_and_mail_addresses_are_clickable_in_any_output(
+    constructs_build: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    document = docx.Document(str(constructs_build / "constructs.docx"))
+    targets = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    assert targets == {"https://example.com"}
+    # The picture inside a link is clickable.
+    [picture_link] = [
+        link
+        for link in document.element.body.iter(qn("w:hyperlink"))
+        if link.find(f".//{qn('w:drawing')}") is not None
+    ]
+    assert document.part.rels[picture_link.get(qn("r:id"))].target_ref == "https://example.com"
+
+    imported = import_apkg(constructs_build / "constructs.apkg", tmp_path / "collection.anki2")
+    fields = " ".join(" ".join(values) for values in imported.notes().values())
+    imported.collection.close()
+    assert set(re.findall(r'href="([^"]*)"', fields)) == {"https://example.com"}
+    assert "</a>, relative, share," in fields  # the other links, shown as their text
+
+    data = tmp_path / "data"
+    shutil.copytree(CONSTRUCTS, data)
+    result = runner.invoke(main, ["preview", str(data), "--out", str(tmp_path / "preview")])
+    assert result.exit_code == 0, result.output
+    [page] = (tmp_path / "preview").glob("*.html")
+    assert set(re.findall(r'href="([^"]*)"', page.read_text("utf-8"))) == {"https://example.com"}
