@@ -132,15 +132,30 @@ def html_code(html: str) -> str:
 # Word
 
 
+@dataclass(frozen=True)
+class Conventions:
+    """How a writer names what Word has no element for: the handout's by default."""
+
+    code_styles: tuple[str, ...] = ("Code Block",)
+    inline_code_styles: tuple[str, ...] = ("Inline Code",)
+    quote_styles: tuple[str, ...] = ()  # the handout draws a line instead
+    heading_offset: int = 2  # the handout's own headings take levels 1 and 2
+
+
 class WordReader:
     """Reads the records of a built .docx's paragraphs and tables."""
 
-    def __init__(self, numbering: etree._Element, styles: dict[str, str]) -> None:
+    def __init__(
+        self,
+        numbering: etree._Element,
+        styles: dict[str, str],
+        conventions: Conventions = Conventions(),
+    ) -> None:
         self.styles = styles  # style id → name
-        abstract = {
+        self.conventions = conventions
+        levels = {
             each.get(qn("w:abstractNumId")): {
-                int(level.get(qn("w:ilvl"))): level.find(qn("w:numFmt")).get(qn("w:val"))
-                for level in each.iterfind(qn("w:lvl"))
+                int(level.get(qn("w:ilvl"))): level for level in each.iterfind(qn("w:lvl"))
             }
             for each in numbering.iterfind(qn("w:abstractNum"))
         }
@@ -148,7 +163,13 @@ class WordReader:
         self.starts: dict[tuple[str, int], int] = {}
         for num in numbering.iterfind(qn("w:num")):
             number_id = num.get(qn("w:numId"))
-            self.formats[number_id] = abstract[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+            abstract = levels[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+            self.formats[number_id] = {}
+            for level, definition in abstract.items():
+                self.formats[number_id][level] = definition.find(qn("w:numFmt")).get(qn("w:val"))
+                start = definition.find(qn("w:start"))
+                if start is not None:
+                    self.starts[number_id, level] = int(start.get(qn("w:val")))
             for override in num.iterfind(qn("w:lvlOverride")):
                 start = override.find(qn("w:startOverride"))
                 if start is not None:
@@ -184,14 +205,18 @@ class WordReader:
             borders = properties.find(qn("w:pBdr"))
             quoted = borders is not None and borders.find(qn("w:left")) is not None
             rule = borders is not None and borders.find(qn("w:bottom")) is not None
-        code = style == "Code Block"
+        quoted = quoted or style in self.conventions.quote_styles
+        rule = rule or paragraph.find(f".//{qn('w:pict')}") is not None  # a drawn line
+        code = style in self.conventions.code_styles
         text = word_text(paragraph)
         if number is not None:
             yield self._marker(number)
         left = 0 if indent is None else int(indent.get(qn("w:left")))
         if code and indent is not None and number is None:
             left -= CODE_INDENT
-        heading = int(style.split()[1]) - 2 if style.startswith("Heading ") else 0
+        heading = 0
+        if style.startswith("Heading "):
+            heading = int(style.split()[1]) - self.conventions.heading_offset
         if text or rule or code or heading:  # an empty paragraph shows nothing
             shown_text = text.replace(_BREAK, "\n") if code else shown(text)
             yield Leaf(shown_text, left // LIST_INDENT, quoted, heading, code, rule)
@@ -218,17 +243,24 @@ def word_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
-def word_code(elements: Sequence[etree._Element], styles: dict[str, str]) -> str:
+def word_code(
+    elements: Sequence[etree._Element],
+    styles: dict[str, str],
+    conventions: Conventions = Conventions(),
+) -> str:
     """The text shown in monospace (code blocks, inline code), in reading order."""
     parts = []
     for element in elements:
         for paragraph in element.iter(qn("w:p")):
             style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-            if style is not None and styles[style.get(qn("w:val"))] == "Code Block":
+            if style is not None and styles[style.get(qn("w:val"))] in conventions.code_styles:
                 parts.append(word_text(paragraph).replace(_BREAK, ""))
                 continue
             for run in paragraph.iter(qn("w:r")):
                 run_style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
-                if run_style is not None and styles[run_style.get(qn("w:val"))] == "Inline Code":
+                if (
+                    run_style is not None
+                    and styles[run_style.get(qn("w:val"))] in conventions.inline_code_styles
+                ):
                     parts.append(word_text(run))
     return re.sub(r"\s+", "", "".join(parts))
