@@ -104,7 +104,7 @@ def _html_item(item: etree._Element, quotes: int, lists: int) -> Iterator[Record
             yield from _html_blocks([child], quotes, lists)
             inline = []
         else:
-            inline.append(_html_text(child))
+            inline.append(_BREAK if child.tag == "br" else _html_text(child))
         inline.append(child.tail or "")
     yield from _bare_text(inline, quotes, lists)
 
