@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
-import pypandoc  # type: ignore[import-untyped]
+import pypandoc
 import yaml
 from docx.oxml.ns import qn
 from markdown_it.utils import read_fixture_file
