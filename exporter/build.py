@@ -36,11 +36,13 @@ STATUSES: tuple[NoteStatus, ...] = ("new", "updated", "unchanged", "removed")
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: the handouts' page size, whether to write the practice handout,
-    and whether to drop the notes of removed questions."""
+    whether to drop the notes of removed questions, and whether to keep the decks'
+    states (a dry run writes its outputs elsewhere and keeps nothing)."""
 
     page_size: str = "letter"
     practice: bool = True
     forget_removed: bool = False
+    keep_state: bool = True
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def build(
                     for item, plan, where in zip(rendered, planned, files, strict=True)
                 ]
                 write_outputs(out_dir, [outputs for _, outputs in built])
-                _keep_cached_states(files, planned)
+                if options.keep_state:
+                    _keep_cached_states(files, planned)
             return [report for report, _ in built]
         finally:
             gc.unfreeze()
@@ -212,7 +215,7 @@ def _write_deck(
         document = write(rendered, plan.created, plan.modified, options.page_size)
         documents.append((out_dir / name, document))
         advance(step, deck)
-    state = (state_path, state_to_json(plan.state))
+    state = (state_path, state_to_json(plan.state)) if options.keep_state else None
     warnings = (*plan.warnings, *moves.get(deck.id, ()))
     report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents), warnings)
     return report, DeckOutputs(tuple(documents), apkg, state)
