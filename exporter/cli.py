@@ -20,11 +20,19 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from exporter.build import BuildOptions
+    from exporter.push import Pushed, RemovedNote
 
 DEFAULT_DATA = "data"
 # About two seconds of work: smaller builds finish before a bar would be read.
 PROGRESS_FROM_QUESTIONS = 4000
 PATHS = click.argument("paths", nargs=-1, type=click.Path())
+PAGE_SIZE = click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
+    default="letter",
+    show_default=True,
+    help="Paper size of the handouts.",
+)
 
 
 def _out_option(description: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -53,13 +61,7 @@ def main() -> None:
 @main.command()
 @PATHS
 @_out_option("Folder to write the deck and handouts to.")
-@click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"], case_sensitive=False),
-    default="letter",
-    show_default=True,
-    help="Paper size of the handouts.",
-)
+@PAGE_SIZE
 @click.option(
     "--practice/--no-practice",
     default=True,
@@ -177,6 +179,91 @@ class _ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.render_finish()
+
+
+@main.command()
+@PATHS
+@_out_option("Folder to write the deck and handouts to.")
+@PAGE_SIZE
+@click.option("--profile", help="The Anki profile to write (default: the only or last used).")
+@click.option(
+    "--collection",
+    "collection_path",
+    type=click.Path(dir_okay=False),
+    help="A collection.anki2 to write instead of a profile's.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what Anki would do; write nothing.")
+@click.option("--yes", is_flag=True, help="Delete the notes of removed questions without asking.")
+def push(
+    paths: tuple[str, ...],
+    out_dir: str,
+    page_size: str,
+    profile: str | None,
+    collection_path: str | None,
+    dry_run: bool,
+    yes: bool,
+) -> None:
+    """Build, then import every deck in PATHS into your Anki collection.
+
+    Does what `exporter build` and File → Import in Anki do, with Anki's own
+    importer: edited notes update in place, review history stays, notes edited
+    in Anki and unchanged here keep your edits. Notes of questions removed from
+    the data are listed and deleted once you agree (--yes: without asking).
+    Close Anki first: Anki lets one program at a time write a collection.
+
+    \b
+    Example:
+      exporter push
+      exporter push --profile "User 1" --dry-run
+    """
+    from pathlib import Path
+
+    from exporter.anki.collection import find_collection
+    from exporter.anki.state import REMOVED_TAG
+    from exporter.build import BuildOptions
+    from exporter.push import dry_run as push_dry_run
+    from exporter.push import push as push_decks
+
+    data = [Path(path) for path in paths or (DEFAULT_DATA,)]
+    options = BuildOptions(page_size.lower(), practice=True)
+
+    if profile is not None and collection_path is not None:
+        raise click.UsageError("give --profile or --collection, not both")
+
+    def confirm(notes: Sequence[RemovedNote]) -> bool:
+        count = f"{len(notes)} note{'s' if len(notes) != 1 else ''}"
+        click.echo(f"{count} of questions removed from the data in Anki:", err=True)
+        for note in notes:
+            click.echo(f"  {note.text} ({note.reviews} reviews)", err=True)
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return click.confirm("Delete them from the collection?", default=False, err=True)
+
+    def run() -> Pushed:
+        collection = Path(collection_path) if collection_path else None
+        target = find_collection(profile, collection)
+        if dry_run:
+            return push_dry_run(data, options, target, _tell)
+        return push_decks(data, Path(out_dir), options, target, confirm, _tell)
+
+    pushed = _reporting_errors(run)
+    if pushed is None:
+        return
+    for report in pushed.builds:
+        for warning in report.warnings:
+            if REMOVED_TAG not in warning:  # the push deals with removed notes itself
+                click.echo(f"{report.deck_id}: warning: {warning}", err=True)
+        click.echo(report.summary())
+    for deck in pushed.decks:
+        click.echo(deck.summary(dry_run))
+    if pushed.full_sync:
+        click.echo(
+            "warning: a note type changed: Anki's next sync with AnkiWeb will be a full one,"
+            " in one direction",
+            err=True,
+        )
 
 
 @main.command()

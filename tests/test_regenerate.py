@@ -14,9 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 from anki.collection import Collection
-from anki.scheduler.v3 import CardAnswer
 from click.testing import CliRunner
-from support import REPO, SHIPPED_DECK, Imported, copy_shipped, import_apkg
+from support import REPO, SHIPPED_DECK, Imported, answer_every_card, copy_shipped, import_apkg
 
 from exporter.anki import notes as anki_notes
 from exporter.anki.notes import QUESTION_TYPE
@@ -78,17 +77,6 @@ def workspace(tmp_path: Path, runner: CliRunner) -> Iterator[Workspace]:
         space.collection.close()
 
 
-def _answer_every_card(col: Collection) -> None:
-    for deck in col.decks.all_names_and_ids():
-        col.decks.select(deck.id)
-        while queued := col.sched.get_queued_cards(fetch_limit=1).cards:
-            card = col.get_card(queued[0].card.id)
-            card.start_timer()
-            states = col._backend.get_scheduling_states(card.id)
-            answer = col.sched.build_answer(card=card, states=states, rating=CardAnswer.EASY)
-            col.sched.answer_card(answer)
-
-
 def _history(col: Collection) -> dict[int, tuple[int, int, int, int, int]]:
     rows = col.db.all("select id, nid, type, ivl, reps, due from cards")
     return {row[0]: tuple(row[1:]) for row in rows}
@@ -111,7 +99,7 @@ def test_edited_answer_updates_one_note_and_keeps_all_review_history(
     workspace.import_deck()
     col = workspace.collection
     assert col is not None
-    _answer_every_card(col)
+    answer_every_card(col)
     history = _history(col)
     reviews = col.db.scalar("select count() from revlog")
     assert reviews == 12
