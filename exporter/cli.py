@@ -26,6 +26,12 @@ DEFAULT_DATA = "data"
 # About two seconds of work: smaller builds finish before a bar would be read.
 PROGRESS_FROM_QUESTIONS = 4000
 PATHS = click.argument("paths", nargs=-1, type=click.Path())
+PRACTICE = click.option(
+    "--practice/--no-practice",
+    default=True,
+    show_default=True,
+    help="Also write <deck-id>-practice.docx: the questions with ruled space to answer.",
+)
 PAGE_SIZE = click.option(
     "--page-size",
     type=click.Choice(["letter", "a4"], case_sensitive=False),
@@ -62,12 +68,7 @@ def main() -> None:
 @PATHS
 @_out_option("Folder to write the deck and handouts to.")
 @PAGE_SIZE
-@click.option(
-    "--practice/--no-practice",
-    default=True,
-    show_default=True,
-    help="Also write <deck-id>-practice.docx: the questions with ruled space to answer.",
-)
+@PRACTICE
 @click.option(
     "--forget-removed",
     is_flag=True,
@@ -185,6 +186,7 @@ class _ProgressBar:
 @PATHS
 @_out_option("Folder to write the deck and handouts to.")
 @PAGE_SIZE
+@PRACTICE
 @click.option("--profile", help="The Anki profile to write (default: the only or last used).")
 @click.option(
     "--collection",
@@ -198,6 +200,7 @@ def push(
     paths: tuple[str, ...],
     out_dir: str,
     page_size: str,
+    practice: bool,
     profile: str | None,
     collection_path: str | None,
     dry_run: bool,
@@ -225,7 +228,7 @@ def push(
     from exporter.push import push as push_decks
 
     data = [Path(path) for path in paths or (DEFAULT_DATA,)]
-    options = BuildOptions(page_size.lower(), practice=True)
+    options = BuildOptions(page_size.lower(), practice)
 
     if profile is not None and collection_path is not None:
         raise click.UsageError("give --profile or --collection, not both")

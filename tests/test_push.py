@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import replace
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 from click.testing import CliRunner, Result
-from support import FIXTURES, answer_every_card, copy_shipped
+from support import FIXTURES, answer_every_card, copy_shipped, write_data
 
 from exporter.anki import notes
 from exporter.cli import main
@@ -384,3 +385,25 @@ def test_a_data_mistake_changes_nothing_in_the_collection(
     assert result.exit_code == 1
     assert f"{data}:" in result.stderr
     assert collection_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+def test_a_push_killed_while_importing_leaves_all_or_nothing(
+    tmp_path: Path, collection_path: Path, delay: float
+) -> None:
+    questions = "".join(
+        f"  - id: q{n}\n    question: Question {n}?\n    answer: Answer {n}, {'word ' * 50}\n"
+        for n in range(1500)
+    )
+    data = write_data(tmp_path / "big", f"deck:\n  id: big\n  title: Big\nquestions:\n{questions}")
+    out = tmp_path / "out"
+    push = [sys.executable, "-m", "exporter", "push", str(data), "--collection"]
+    process = subprocess.Popen([*push, str(collection_path), "--out", str(out), "--no-practice"])
+    while not (out / "big.apkg").exists() and process.poll() is None:  # built: importing
+        time.sleep(0.002)
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+    with _opened(collection_path) as col:
+        assert col.note_count() in (0, 1500)
+        assert col.db.scalar("pragma integrity_check") == "ok"
