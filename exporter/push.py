@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exporter.anki.collection import Target, copy_for_reading, opened
-from exporter.build import BuildOptions, DeckReport, build
+from exporter.build import BuildOptions, DeckReport, build, check_decks
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -80,7 +80,8 @@ def push(
     """Build as `exporter build` does, import every deck into `target`, and delete the
     notes of removed questions if `confirm` agrees; then the state forgets them."""
     paths = list(paths)
-    with opened(target) as collection:
+    packages = [out_dir / f"{deck.id}.apkg" for deck in check_decks(paths)]
+    with opened(target, packages) as collection:
         schema = _schema(collection)
         builds = build(paths, out_dir, options, tell=tell)
         imported = [_import(collection, report) for report in builds]

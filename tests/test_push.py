@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from support import FIXTURES, answer_every_card, copy_shipped, write_data
 
 from exporter.anki import notes
+from exporter.anki.collection import anki_base
 from exporter.cli import main
 
 DECK_ID = "anthropic-culture-fit"
@@ -202,12 +203,13 @@ def test_a_collection_open_in_anki_is_left_alone(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "open\n"
-        for options in ([], ["--dry-run"]):
+        package = data.parent / "out" / f"{DECK_ID}.apkg"
+        for options, named in (([], str(package)), (["--dry-run"], "the .apkg")):
             result = _push(runner, data, "--collection", str(collection_path), *options)
             assert result.exit_code == 1
             assert result.stderr == (
-                f"{collection_path} is open in Anki: close Anki and run again, or import the"
-                " .apkg from the output folder with File → Import\n"
+                f"{collection_path} is open in Anki: close Anki and run again,"
+                f" or import {named} with File → Import\n"
             )
     finally:
         holder.communicate("\n", timeout=30)
@@ -407,3 +409,18 @@ def test_a_push_killed_while_importing_leaves_all_or_nothing(
     with _opened(collection_path) as col:
         assert col.note_count() in (0, 1500)
         assert col.db.scalar("pragma integrity_check") == "ok"
+
+
+def test_the_anki2_folder_is_the_platforms(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ANKI_BASE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where Anki looks on Linux
+    monkeypatch.setenv("HOME", str(tmp_path))
+    expected = {
+        "linux": tmp_path / "data" / "Anki2",
+        "darwin": tmp_path / "Library" / "Application Support" / "Anki2",
+    }
+    if sys.platform not in expected:
+        pytest.skip(f"the test knows Anki's folder on Linux and macOS, not on {sys.platform}")
+    assert anki_base() == expected[sys.platform]
+    monkeypatch.setenv("ANKI_BASE", str(tmp_path / "portable"))
+    assert anki_base() == tmp_path / "portable"

@@ -110,9 +110,9 @@ def _settings(data: object) -> dict[str, object]:
 
 
 @contextmanager
-def opened(target: Target) -> Iterator[Collection]:
+def opened(target: Target, packages: Sequence[Path] = ()) -> Iterator[Collection]:
     """The collection, open for writing, closed at the end; a clear error when Anki
-    (or anything else) has it open."""
+    (or anything else) has it open, naming the `packages` to import by hand instead."""
     try:
         from anki.collection import Collection
         from anki.errors import DBError
@@ -123,7 +123,7 @@ def opened(target: Target) -> Iterator[Collection]:
     except DBError as error:
         if "already open" not in str(error):
             raise ExporterError(f"{target.path}: Anki cannot open it: {error}") from None
-        raise _open_in_anki(target) from None
+        raise _open_in_anki(target, packages) from None
     try:
         yield collection
     finally:
@@ -148,8 +148,9 @@ def copy_for_reading(target: Target, folder: Path) -> Target:
     return Target(copy, target.name)
 
 
-def _open_in_anki(target: Target) -> ExporterError:
+def _open_in_anki(target: Target, packages: Sequence[Path] = ()) -> ExporterError:
+    named = " and ".join(str(package) for package in packages) or "the .apkg"
     return ExporterError(
-        f"{target.name} is open in Anki: close Anki and run again, or import the .apkg"
-        " from the output folder with File → Import"
+        f"{target.name} is open in Anki: close Anki and run again,"
+        f" or import {named} with File → Import"
     )
