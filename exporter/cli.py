@@ -55,12 +55,14 @@ Result = TypeVar("Result")
 def main() -> None:
     """Turn hand-edited interview questions and answers into an Anki deck and a Word handout.
 
-    Edit data/*.yaml, run `exporter build`, import out/<deck-id>.apkg into Anki
-    (edited cards update in place) and print out/<deck-id>.docx.
+    Edit data/*.yaml, run `exporter build` and import out/<deck-id>.apkg into
+    Anki, or run `exporter push` to do both with Anki closed (edited cards update
+    in place), and print out/<deck-id>.docx.
 
     \b
     Example:
       exporter build
+      exporter push
     """
 
 
