@@ -424,3 +424,15 @@ def test_the_anki2_folder_is_the_platforms(monkeypatch: pytest.MonkeyPatch, tmp_
     assert anki_base() == expected[sys.platform]
     monkeypatch.setenv("ANKI_BASE", str(tmp_path / "portable"))
     assert anki_base() == tmp_path / "portable"
+
+
+@pytest.mark.parametrize("options", [[], ["--dry-run"]])
+def test_a_file_that_is_not_a_collection_is_named(
+    runner: CliRunner, data: Path, tmp_path: Path, options: list[str]
+) -> None:
+    other = tmp_path / "notes.anki2"
+    other.write_text("my notes\n", "utf-8")
+    result = _push(runner, data, "--collection", str(other), *options)
+    assert result.exit_code == 1
+    assert result.stderr == f"{other}: not an Anki collection (file is not a database)\n"
+    assert other.read_text("utf-8") == "my notes\n"

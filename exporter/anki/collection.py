@@ -118,11 +118,13 @@ def opened(target: Target, packages: Sequence[Path] = ()) -> Iterator[Collection
         from anki.errors import DBError
     except ImportError:
         raise ExporterError(INSTALL_HINT) from None
+    if target.path.exists():  # a profile's first collection is made by opening it
+        _check_collection(target, packages)
     try:
         collection = Collection(str(target.path))
-    except DBError as error:
+    except DBError as error:  # taken between the check and now
         if "already open" not in str(error):
-            raise ExporterError(f"{target.path}: Anki cannot open it: {error}") from None
+            raise ExporterError(f"{target.path}: Anki cannot open it") from None
         raise _open_in_anki(target, packages) from None
     try:
         yield collection
@@ -132,20 +134,26 @@ def opened(target: Target, packages: Sequence[Path] = ()) -> Iterator[Collection
 
 def copy_for_reading(target: Target, folder: Path) -> Target:
     """A copy of the collection in `folder`, made without opening it for writing."""
-    uri = f"{target.path.absolute().as_uri()}?mode=ro"
-    try:
-        with closing(sqlite3.connect(uri, uri=True)) as database:
-            database.execute("select scm from col").fetchone()
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error):
-            raise _open_in_anki(target) from None
-        raise ExporterError(f"{target.path}: not an Anki collection: {error}") from None
+    _check_collection(target)
     copy = folder / target.path.name
     for suffix in ("", "-wal"):  # the log holds what is not yet in the file itself
         original = target.path.with_name(target.path.name + suffix)
         if original.exists():
             shutil.copy2(original, copy.with_name(copy.name + suffix))
     return Target(copy, target.name)
+
+
+def _check_collection(target: Target, packages: Sequence[Path] = ()) -> None:
+    """Read the collection without writing it: refuse one that is not an Anki
+    collection, or that another program holds (Anki locks the file while it runs)."""
+    uri = f"{target.path.absolute().as_uri()}?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as database:
+            database.execute("select scm from col").fetchone()
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error):
+            raise _open_in_anki(target, packages) from None
+        raise ExporterError(f"{target.path}: not an Anki collection ({error})") from None
 
 
 def _open_in_anki(target: Target, packages: Sequence[Path] = ()) -> ExporterError:
