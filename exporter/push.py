@@ -90,10 +90,11 @@ def push(
         if delete:
             from anki.notes import NoteId
 
+            # Forget first: a build that fails here leaves the notes in Anki, tagged as
+            # removed, rather than deleted while the state would bring them back.
+            build(paths, out_dir, replace(options, forget_removed=True), tell=tell)
             collection.remove_notes([NoteId(note.note_id) for note in removed])
         full_sync = _schema(collection) != schema
-    if delete:
-        build(paths, out_dir, replace(options, forget_removed=True), tell=tell)
     decks = [
         _report(report, target, counts, notes, delete)
         for report, (counts, notes) in zip(builds, imported, strict=True)
