@@ -85,19 +85,20 @@ def push(
         schema = _schema(collection)
         builds = build(paths, out_dir, options, tell=tell)
         imported = [_import(collection, report) for report in builds]
-        removed = [note for _, notes in imported for note in notes]
-        delete = bool(removed) and confirm(removed)
-        if delete:
-            from anki.notes import NoteId
-
+        waiting = [note for each in imported for note in each.waiting]
+        delete = bool(waiting) and confirm(waiting)
+        if delete or (not waiting and any(each.returned for each in imported)):
             # Forget first: a build that fails here leaves the notes in Anki, tagged as
             # removed, rather than deleted while the state would bring them back.
             build(paths, out_dir, replace(options, forget_removed=True), tell=tell)
-            collection.remove_notes([NoteId(note.note_id) for note in removed])
+        if delete:
+            from anki.notes import NoteId
+
+            collection.remove_notes([NoteId(note.note_id) for note in waiting])
         full_sync = _schema(collection) != schema
     decks = [
-        _report(report, target, counts, notes, delete)
-        for report, (counts, notes) in zip(builds, imported, strict=True)
+        _report(report, target, each.counts, each.waiting, delete)
+        for report, each in zip(builds, imported, strict=True)
     ]
     return Pushed(builds, decks, full_sync)
 
@@ -130,26 +131,41 @@ def _database(collection: Collection) -> DBProxy:
     return collection.db
 
 
-def _import(
-    collection: Collection, report: DeckReport
-) -> tuple[tuple[int, int, int], list[RemovedNote]]:
-    """Import the deck's package with the options Anki desktop's dialog defaults to;
-    return its (new, updated, unchanged) counts, removed notes apart, and those notes."""
+@dataclass(frozen=True)
+class _Imported:
+    """What one import did: its counts, removed notes apart; the removed notes that
+    wait to be deleted; whether removed notes the user had deleted came back."""
+
+    counts: tuple[int, int, int]  # new, updated, unchanged
+    waiting: list[RemovedNote]
+    returned: bool
+
+
+def _import(collection: Collection, report: DeckReport) -> _Imported:
+    """Import the deck's package with the options Anki desktop's dialog defaults to."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.notes import NoteId
 
     options = ImportAnkiPackageOptions()
     options.CopyFrom(collection._backend.get_import_anki_package_presets())
     request = ImportAnkiPackageRequest(package_path=str(report.apkg), options=options)
+    guids = [note.content.guid for note in report.plan.notes if note.status == "removed"]
+    there = {note.note_id for note in _removed_notes(collection, guids)}
     log = collection.import_anki_package(request).log
     collection.models._clear_cache()
-    guids = [note.content.guid for note in report.plan.notes if note.status == "removed"]
     removed = _removed_notes(collection, guids)
+    # A removed note the user had already deleted comes back with the import: take it
+    # out again at once, it holds nothing of theirs.
+    returned = [note for note in removed if note.note_id not in there]
+    collection.remove_notes([NoteId(note.note_id) for note in returned])
     ids = {note.note_id for note in removed}
 
     def count(notes: Iterable[Any]) -> int:
         return sum(1 for note in notes if note.id.nid not in ids)
 
-    return (count(log.new), count(log.updated), count(log.duplicate)), removed
+    waiting = [note for note in removed if note.note_id in there]
+    counts = (count(log.new), count(log.updated), count(log.duplicate))
+    return _Imported(counts, waiting, bool(returned))
 
 
 def _removed_notes(collection: Collection, guids: Sequence[str]) -> list[RemovedNote]:

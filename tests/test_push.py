@@ -436,3 +436,27 @@ def test_a_file_that_is_not_a_collection_is_named(
     assert result.exit_code == 1
     assert result.stderr == f"{other}: not an Anki collection (file is not a database)\n"
     assert other.read_text("utf-8") == "my notes\n"
+
+
+def test_a_removed_note_already_deleted_in_anki_is_not_brought_back(
+    runner: CliRunner, data: Path, collection_path: Path
+) -> None:
+    assert _push(runner, data, "--collection", str(collection_path)).exit_code == 0
+    _remove_question(data, REMOVED_ID)
+    build = runner.invoke(main, ["build", str(data), "--out", str(data.parent / "out")])
+    assert build.exit_code == 0, build.output
+    with _opened(collection_path) as col:  # the user deletes it by hand, the old way
+        col.remove_notes(col.find_notes("misused"))
+    builds = []
+    for _ in range(2):
+        result = _push(runner, data, "--collection", str(collection_path))
+        assert result.exit_code == 0, result.output
+        assert _summary(result).endswith(": 0 updated, 11 unchanged, 0 new, 0 deleted")
+        assert result.stderr == ""
+        builds.append(result.stdout.split(" → ")[0])
+    # The first push brought it back with the package and took it out again, and the
+    # state forgot it: the second one no longer carries it.
+    assert builds == [f"{DECK_ID}: 11 unchanged, 1 removed", f"{DECK_ID}: 11 unchanged"]
+    with _opened(collection_path) as col:
+        assert col.note_count() == 11
+        assert not col.find_notes("misused")
