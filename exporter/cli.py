@@ -224,10 +224,10 @@ def push(
     from pathlib import Path
 
     from exporter.anki.collection import find_collection
-    from exporter.anki.state import REMOVED_TAG
     from exporter.build import BuildOptions
     from exporter.push import dry_run as push_dry_run
     from exporter.push import push as push_decks
+    from exporter.push import push_warnings
 
     data = [Path(path) for path in paths or (DEFAULT_DATA,)]
     options = BuildOptions(page_size.lower(), practice)
@@ -257,9 +257,8 @@ def push(
     if pushed is None:
         return
     for report in pushed.builds:
-        for warning in report.warnings:
-            if REMOVED_TAG not in warning:  # the push deals with removed notes itself
-                click.echo(f"{report.deck_id}: warning: {warning}", err=True)
+        for warning in push_warnings(report):
+            click.echo(f"{report.deck_id}: warning: {warning}", err=True)
         click.echo(report.summary())
     for deck in pushed.decks:
         click.echo(deck.summary(dry_run))

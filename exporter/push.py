@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exporter.anki.collection import Target, copy_for_reading, opened
+from exporter.anki.state import removal_advice
 from exporter.build import BuildOptions, DeckReport, build, check_decks
 
 if TYPE_CHECKING:
@@ -101,6 +102,13 @@ def push(
         for report, each in zip(builds, imported, strict=True)
     ]
     return Pushed(builds, decks, full_sync)
+
+
+def push_warnings(report: DeckReport) -> list[str]:
+    """The build's warnings, but its advice to delete removed notes by hand: push
+    deletes them itself."""
+    advice = {removal_advice(content) for content in report.plan.newly_removed}
+    return [warning for warning in report.warnings if warning not in advice]
 
 
 def dry_run(

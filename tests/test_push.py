@@ -460,3 +460,21 @@ def test_a_removed_note_already_deleted_in_anki_is_not_brought_back(
     with _opened(collection_path) as col:
         assert col.note_count() == 11
         assert not col.find_notes("misused")
+
+
+def test_a_push_still_warns_of_a_question_moved_to_another_deck(
+    runner: CliRunner, tmp_path: Path, collection_path: Path
+) -> None:
+    folder = tmp_path / "decks"
+    one = "deck:\n  id: one\n  title: One\nquestions:\n"
+    question = "  - id: moving\n    question: Where?\n    answer: Here.\n"
+    stay = "  - id: staying\n    question: Stay?\n    answer: Yes.\n"
+    write_data(folder, one + question + stay, "one.yaml")
+    write_data(folder, "deck:\n  id: two\n  title: Two\nquestions:\n" + stay, "two.yaml")
+    assert _push(runner, folder, "--collection", str(collection_path)).exit_code == 0
+    write_data(folder, one + stay, "one.yaml")
+    write_data(folder, "deck:\n  id: two\n  title: Two\nquestions:\n" + stay + question, "two.yaml")
+    result = _push(runner, folder, "--collection", str(collection_path))
+    assert result.exit_code == 0, result.output
+    assert "two: warning: question 'moving' moved here from deck 'one'" in result.stderr
+    assert "delete it in Anki" not in result.stderr  # push deletes it itself, once agreed

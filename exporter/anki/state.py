@@ -85,6 +85,15 @@ class BuildPlan:
         return sum(1 for note in self.notes if note.status == status)
 
 
+def removal_advice(content: NoteContent) -> str:
+    """The warning for a note gone from the data since the last build."""
+    return (
+        f"{content.kind} '{content.item_id}' is gone from the data: its note stays"
+        f" in the package tagged {REMOVED_TAG}; delete it in Anki"
+        f" (search tag:{REMOVED_TAG})"
+    )
+
+
 def plan_build(
     *,
     deck_id: str,
@@ -156,11 +165,7 @@ def plan_build(
             continue
         content = replace(content, tags=(*content.tags, REMOVED_TAG))
         newly_removed.append(content)
-        warnings.append(
-            f"{content.kind} '{content.item_id}' is gone from the data: its note stays"
-            f" in the package tagged {REMOVED_TAG}; delete it in Anki"
-            f" (search tag:{REMOVED_TAG})"
-        )
+        warnings.append(removal_advice(content))
         stamped.append(StampedNote(content, fresh(), "removed"))
 
     if previous.deck_id != deck_id:
