@@ -87,11 +87,10 @@ def aspects(records: Sequence[Any], code: str) -> dict[str, object]:
     }
 
 
-def handout_parts(names: list[str], folder: Path) -> tuple[dict[str, list[Any]], Any]:
+def handout_parts(texts: dict[str, str], folder: Path) -> tuple[dict[str, list[Any]], Any]:
     """Build one deck with every example as an answer; return each answer's body
     elements by example name (refused examples missing) and the document."""
-    kept = list(names)
-    texts = dict(EXAMPLES)
+    kept = list(texts)
     data = folder / "conformance.yaml"
     while True:
         questions = [
@@ -139,23 +138,20 @@ def pandoc_aspects(markdown: str, folder: Path) -> dict[str, object]:
     return aspects(records, word_code(body, styles, PANDOC))
 
 
-EXAMPLES: list[tuple[str, str]] = []
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sdist", type=Path)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        EXAMPLES.extend(examples(arguments.sdist, folder))
-        parts, document = handout_parts([name for name, _ in EXAMPLES], folder)
+        found = examples(arguments.sdist, folder)
+        parts, document = handout_parts(dict(found), folder)
         styles = {style.style_id: style.name for style in document.styles}
         reader = WordReader(document.part.numbering_part.element, styles)
         faithful: Counter[str] = Counter()
         wrong: dict[str, Counter[str]] = {"handout": Counter(), "pandoc": Counter()}
         compared = with_html = refused = 0
-        for name, markdown in EXAMPLES:
+        for name, markdown in found:
             if name not in parts:
                 refused += 1
                 continue
@@ -174,7 +170,7 @@ def main() -> None:
                 wrong[writer].update(differing)
                 faithful[writer] += not differing
             faithful["handout, nesting too"] += ours_records == expected_records
-    print(f"{len(EXAMPLES)} examples: {refused} refused by the build (pictures that are not")
+    print(f"{len(found)} examples: {refused} refused by the build (pictures that are not")
     print(f"files), {with_html} with raw HTML; {compared} compared.\n")
     print("| | faithful | " + " | ".join(f"{a} differ" for a in ASPECTS) + " |")
     print("|---|---|" + "---|" * len(ASPECTS))

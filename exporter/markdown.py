@@ -136,6 +136,7 @@ def _make_parser() -> MarkdownIt:
 
 
 _PARSER = _make_parser()
+_TEXT = RendererHTML()  # for an image's alt text, as the HTML renderer writes it
 
 
 def render_markdown(text: str) -> RenderedMarkdown:
@@ -255,7 +256,7 @@ def inline_spans(children: Sequence[Token]) -> tuple[Span, ...]:
         elif kind == "hardbreak":
             add("\n")
         elif kind == "image":
-            alt = RendererHTML().renderInlineAsText(child.children or [], _PARSER.options, {})
+            alt = _TEXT.renderInlineAsText(child.children or [], _PARSER.options, {})
             spans.append(Span(alt, link=link, image=str(child.attrGet("src") or "")))
         elif kind in ("strong_open", "strong_close"):
             bold += 1 if kind.endswith("open") else -1

@@ -81,7 +81,10 @@ def push(
     """Build as `exporter build` does, import every deck into `target`, and delete the
     notes of removed questions if `confirm` agrees; then the state forgets them."""
     paths = list(paths)
-    packages = [out_dir / f"{deck.id}.apkg" for deck in check_decks(paths)]
+
+    def packages() -> list[Path]:
+        return [out_dir / f"{deck.id}.apkg" for deck in check_decks(paths)]
+
     with opened(target, packages) as collection:
         schema = _schema(collection)
         builds = build(paths, out_dir, options, tell=tell)
@@ -98,7 +101,7 @@ def push(
             collection.remove_notes([NoteId(note.note_id) for note in waiting])
         full_sync = _schema(collection) != schema
     decks = [
-        _report(report, target, each.counts, each.waiting, delete)
+        PushReport(report.deck_id, target.name, *each.counts, tuple(each.waiting), delete)
         for report, each in zip(builds, imported, strict=True)
     ]
     return Pushed(builds, decks, full_sync)
@@ -191,14 +194,3 @@ def _removed_notes(collection: Collection, guids: Sequence[str]) -> list[Removed
         )
         notes.append(RemovedNote(int(note_id), html.unescape(question), int(reviews)))
     return notes
-
-
-def _report(
-    report: DeckReport,
-    target: Target,
-    counts: tuple[int, int, int],
-    removed: list[RemovedNote],
-    deleted: bool,
-) -> PushReport:
-    new, updated, unchanged = counts
-    return PushReport(report.deck_id, target.name, new, updated, unchanged, tuple(removed), deleted)

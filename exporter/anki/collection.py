@@ -11,7 +11,7 @@ import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "exporter push needs Anki's backend: pip install 'exporter[anki]'"
 GLOBAL_PROFILE = "_global"  # the row of prefs21.db that holds Anki's own settings
+# The packages a user could import by hand instead, found only when they are named.
+Packages = Callable[[], Sequence[Path]]
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _settings(data: object) -> dict[str, object]:
 
 
 @contextmanager
-def opened(target: Target, packages: Sequence[Path] = ()) -> Iterator[Collection]:
+def opened(target: Target, packages: Packages = tuple) -> Iterator[Collection]:
     """The collection, open for writing, closed at the end; a clear error when Anki
     (or anything else) has it open, naming the `packages` to import by hand instead."""
     try:
@@ -143,7 +145,7 @@ def copy_for_reading(target: Target, folder: Path) -> Target:
     return Target(copy, target.name)
 
 
-def _check_collection(target: Target, packages: Sequence[Path] = ()) -> None:
+def _check_collection(target: Target, packages: Packages = tuple) -> None:
     """Read the collection without writing it: refuse one that is not an Anki
     collection, or that another program holds (Anki locks the file while it runs)."""
     uri = f"{target.path.absolute().as_uri()}?mode=ro"
@@ -156,8 +158,8 @@ def _check_collection(target: Target, packages: Sequence[Path] = ()) -> None:
         raise ExporterError(f"{target.path}: not an Anki collection ({error})") from None
 
 
-def _open_in_anki(target: Target, packages: Sequence[Path] = ()) -> ExporterError:
-    named = " and ".join(str(package) for package in packages) or "the .apkg"
+def _open_in_anki(target: Target, packages: Packages = tuple) -> ExporterError:
+    named = " and ".join(str(package) for package in packages()) or "the .apkg"
     return ExporterError(
         f"{target.name} is open in Anki: close Anki and run again,"
         f" or import {named} with File → Import"

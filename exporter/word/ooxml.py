@@ -13,7 +13,6 @@ import gc
 import io
 import re
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -405,26 +404,17 @@ def repeat_as_header(row: _Row) -> None:
 def shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
     """Fill a cell's background with the colour `fill` (hex RGB)."""
     shading = OxmlElement("w:shd", attrs={qn("w:val"): "clear", qn("w:fill"): fill})
-    _insert_in_order(cell._tc.get_or_add_tcPr(), shading, _AFTER_SHD_IN_TCPR)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD_IN_TCPR)
 
 
-def _insert_in_order(parent: Element, child: Element, successors: AbstractSet[str]) -> None:
-    """Insert `child` before the first child of `parent` the schema puts after it."""
-    for sibling in parent:
-        if sibling.tag in successors:
-            sibling.addprevious(child)
-            return
-    parent.append(child)
-
-
-# Children of w:tcPr that the schema puts after w:shd: Word rejects a document whose
+# Children that the schema puts after w:tblInd and w:shd: Word rejects a document whose
 # elements are out of order.
 _AFTER_TBLIND_IN_TBLPR = tuple(
     f"w:{tag}"
     for tag in "tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription".split()
 )
-_AFTER_SHD_IN_TCPR = frozenset(
-    qn(f"w:{tag}") for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
+_AFTER_SHD_IN_TCPR = tuple(
+    f"w:{tag}" for tag in "noWrap tcMar textDirection tcFitText vAlign hideMark".split()
 )
 
 
