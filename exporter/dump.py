@@ -45,55 +45,55 @@ def dump(deck: Deck) -> str:
     as load gives it (text stripped and in NFC, ids unique slugs)."""
     title, deck_id = (_NOT_IN_COMMENT.sub(" ", text) for text in (deck.title, deck.id))
     out = [HEADER.format(title=title, deck_id=deck_id), "deck:"]
-    out.append(_field("id", deck.id, 2))
-    out.append(_field("title", deck.title, 2))
+    out.append(field_line("id", deck.id, 2))
+    out.append(field_line("title", deck.title, 2))
     if deck.subtitle:
-        out.append(_field("subtitle", deck.subtitle, 2))
+        out.append(field_line("subtitle", deck.subtitle, 2))
     if deck.description:
         # One line stays one line, however long: only several lines make a block.
-        out.append(_field("description", deck.description, 2, block="\n" in deck.description))
+        out.append(field_line("description", deck.description, 2, block="\n" in deck.description))
     if deck.author:
-        out.append(_field("author", deck.author, 2))
+        out.append(field_line("author", deck.author, 2))
     out += ["", "questions:"]
     for question in deck.questions:
-        out += [*_question(question), ""]
+        out += [*question_lines(question), ""]
     if deck.themes:
         out.append("themes:")
         for theme in deck.themes:
-            out += [*_theme(theme), ""]
+            out += [*theme_lines(theme), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _question(question: Question) -> list[str]:
+def question_lines(question: Question) -> list[str]:
     lines = [
         _item("id", question.id),
-        _field("question", question.question, 4),
+        field_line("question", question.question, 4),
     ]
     if question.context:
-        lines.append(_field("context", question.context, 4, block=True))
+        lines.append(field_line("context", question.context, 4, block=True))
     if question.tags:
-        lines.append(_tags(question.tags, 4))
-    lines.append(_field("answer", question.answer, 4, block=True))
+        lines.append(tags_line(question.tags, 4))
+    lines.append(field_line("answer", question.answer, 4, block=True))
     if question.key_points:
         lines.append("    key_points:")
-        lines += [_entry(point, 6) for point in question.key_points]
+        lines += [entry_line(point, 6) for point in question.key_points]
     return lines
 
 
-def _theme(theme: Theme) -> list[str]:
+def theme_lines(theme: Theme) -> list[str]:
     return [
         _item("id", theme.id),
-        _field("title", theme.title, 4),
-        _field("summary", theme.summary, 4, block=_is_long(theme.summary)),
+        field_line("title", theme.title, 4),
+        field_line("summary", theme.summary, 4, block=is_long(theme.summary)),
     ]
 
 
 def _item(key: str, value: str) -> str:
     """The first line of an item of a top-level list: `  - key: value`."""
-    return "  - " + _field(key, value, 4).lstrip()
+    return "  - " + field_line(key, value, 4).lstrip()
 
 
-def _field(key: str, value: str, indent: int, block: bool = False) -> str:
+def field_line(key: str, value: str, indent: int, block: bool = False) -> str:
     """`key: value` indented by `indent`; `value` in a literal block when `block` and a
     block reads back as `value`, else on one line."""
     prefix = " " * indent + f"{key}: "
@@ -104,35 +104,35 @@ def _field(key: str, value: str, indent: int, block: bool = False) -> str:
     return prefix + _scalar(value, prefix, {key: value})
 
 
-def _entry(value: str, indent: int) -> str:
+def entry_line(value: str, indent: int) -> str:
     """`- value`, an item of a list of texts, indented by `indent`."""
     prefix = " " * indent + "- "
-    if _is_long(value):
+    if is_long(value):
         literal = _literal(value, prefix, [value + "\n"])
         if literal is not None:
             return prefix + literal
     return prefix + _scalar(value, prefix, [value])
 
 
-def _tags(tags: tuple[str, ...], indent: int) -> str:
+def tags_line(tags: tuple[str, ...], indent: int) -> str:
     """`tags: [a, b]`, each tag plain where it can be."""
     prefix = " " * indent + "tags: "
-    plain = ", ".join(tag if _reads_as(f"[{tag}]", [tag]) else _quoted(tag) for tag in tags)
-    if _reads_as(f"{prefix}[{plain}]\n", {"tags": list(tags)}):
+    plain = ", ".join(tag if reads_as(f"[{tag}]", [tag]) else quoted(tag) for tag in tags)
+    if reads_as(f"{prefix}[{plain}]\n", {"tags": list(tags)}):
         return f"{prefix}[{plain}]"
-    return prefix + "[" + ", ".join(_quoted(tag) for tag in tags) + "]"
+    return prefix + "[" + ", ".join(quoted(tag) for tag in tags) + "]"
 
 
-def _is_long(value: str) -> bool:
+def is_long(value: str) -> bool:
     return "\n" in value or len(value) > BLOCK_FROM_LENGTH
 
 
 def _scalar(value: str, prefix: str, expected: object) -> str:
     """`value` on one line after `prefix`: plain when it reads back as `expected` so, else
     double-quoted."""
-    if "\n" not in value and _reads_as(f"{prefix}{value}\n", expected):
+    if "\n" not in value and reads_as(f"{prefix}{value}\n", expected):
         return value
-    return _quoted(value)
+    return quoted(value)
 
 
 def _literal(value: str, prefix: str, expected: object) -> str | None:
@@ -141,10 +141,10 @@ def _literal(value: str, prefix: str, expected: object) -> str | None:
     line starts with a blank, which YAML would take for the block's indentation)."""
     pad = " " * (len(prefix) - len(prefix.lstrip()) + 2)
     block = "|\n" + "\n".join(pad + line if line else "" for line in value.split("\n"))
-    return block if _reads_as(f"{prefix}{block}\n", expected) else None
+    return block if reads_as(f"{prefix}{block}\n", expected) else None
 
 
-def _quoted(value: str) -> str:
+def quoted(value: str) -> str:
     """`value` as a one-line double-quoted scalar: a JSON string, which YAML reads
     alike (same quotes, same escapes), with the characters YAML would not take raw
     escaped too. Unlike PyYAML's emitter, this keeps emoji and other characters beyond
@@ -153,7 +153,7 @@ def _quoted(value: str) -> str:
     return _NOT_RAW_IN_QUOTES.sub(lambda match: f"\\u{ord(match.group()):04X}", text)
 
 
-def _reads_as(text: str, expected: object) -> bool:
+def reads_as(text: str, expected: object) -> bool:
     """Tell whether the YAML `text` reads as `expected` with PyYAML's pure-Python loader
     and with the loader of data files (libyaml's, when installed): a data file must read
     the same on every machine, and the two differ on some tabs and line breaks."""
