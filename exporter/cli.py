@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from exporter.build import BuildOptions
+    from exporter.pull import DeckPull, Prefer
     from exporter.push import Pushed, RemovedNote
 
 DEFAULT_DATA = "data"
@@ -38,6 +39,16 @@ PAGE_SIZE = click.option(
     default="letter",
     show_default=True,
     help="Paper size of the handouts.",
+)
+
+PROFILE = click.option(
+    "--profile", help="The Anki profile to use (default: the only one, or the last used)."
+)
+COLLECTION = click.option(
+    "--collection",
+    "collection_path",
+    type=click.Path(dir_okay=False),
+    help="A collection.anki2 to use instead of a profile's.",
 )
 
 
@@ -189,13 +200,8 @@ class _ProgressBar:
 @_out_option("Folder to write the deck and handouts to.")
 @PAGE_SIZE
 @PRACTICE
-@click.option("--profile", help="The Anki profile to write (default: the only or last used).")
-@click.option(
-    "--collection",
-    "collection_path",
-    type=click.Path(dir_okay=False),
-    help="A collection.anki2 to write instead of a profile's.",
-)
+@PROFILE
+@COLLECTION
 @click.option("--dry-run", is_flag=True, help="Say what Anki would do; write nothing.")
 @click.option("--yes", is_flag=True, help="Delete the notes of removed questions without asking.")
 def push(
@@ -268,6 +274,94 @@ def push(
             " in one direction",
             err=True,
         )
+
+
+# The exit code of a pull that left conflicts in the data's favour: not an error (the
+# rest was pulled), and not a clean run either.
+CONFLICTS_EXIT = 3
+
+
+@main.command()
+@PATHS
+@PROFILE
+@COLLECTION
+@click.option(
+    "--from",
+    "package_path",
+    type=click.Path(dir_okay=False),
+    help="An .apkg exported from Anki (desktop, AnkiDroid, AnkiMobile) to read instead.",
+)
+@click.option(
+    "--prefer",
+    type=click.Choice(["anki", "data"], case_sensitive=False),
+    help="Settle fields changed on both sides: take Anki's text, or keep the data's.",
+)
+@click.option(
+    "--add-new", is_flag=True, help="Append notes added to the deck in Anki as questions."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the change to the data as a diff; write nothing."
+)
+def pull(
+    paths: tuple[str, ...],
+    profile: str | None,
+    collection_path: str | None,
+    package_path: str | None,
+    prefer: str | None,
+    add_new: bool,
+    dry_run: bool,
+) -> None:
+    """Bring edits made in Anki back into the data files in PATHS.
+
+    Each field is compared with what the last build emitted: a field changed only
+    in Anki is written into the data, as Markdown; one changed only in the data
+    stays for the next build to carry. A field changed on both sides is a
+    conflict: the data is kept and Anki's text is shown, unless --prefer decides.
+    Comments and layout of the data file stay as they are. Exit code 0 when all
+    is pulled, 1 on an error (nothing written), 3 when conflicts kept the data.
+
+    \b
+    Example:
+      exporter pull --dry-run
+      exporter pull --from ~/Downloads/deck.apkg --prefer anki
+    """
+    from pathlib import Path
+
+    from exporter.anki.collection import find_collection
+    from exporter.anki.reading import AnkiSource
+    from exporter.pull import pull as pull_decks
+
+    data = [Path(path) for path in paths or (DEFAULT_DATA,)]
+    if sum(option is not None for option in (profile, collection_path, package_path)) > 1:
+        raise click.UsageError("give one of --profile, --collection and --from")
+
+    def run() -> list[DeckPull]:
+        if package_path is not None:
+            source = AnkiSource(package_path, package=Path(package_path))
+        else:
+            collection = Path(collection_path) if collection_path else None
+            target = find_collection(profile, collection)
+            source = AnkiSource(target.name, target=target)
+        chosen: Prefer | None = None
+        if prefer is not None:
+            chosen = "anki" if prefer.lower() == "anki" else "data"
+        return pull_decks(data, source, chosen, add_new, dry_run, _tell)
+
+    pulls = _reporting_errors(run)
+    if pulls is None:
+        return
+    for each in pulls:
+        for line in each.pulled:
+            click.echo(line)
+        for problem in (*each.notices, *each.conflicts):
+            click.echo(str(problem), err=True)
+        for line in each.added:
+            click.echo(f"{each.path}: added in Anki: {line}")
+        if dry_run:
+            click.echo(each.diff(), nl=False)
+        click.echo(each.summary(dry_run))
+    if any(each.conflicts for each in pulls):
+        raise click.exceptions.Exit(CONFLICTS_EXIT)
 
 
 @main.command()

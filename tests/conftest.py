@@ -77,3 +77,9 @@ def markdown_it_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sdist.extractall(folder, filter="data")
     [tests] = folder.glob("markdown_it_py-*/tests")
     return tests
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the shipped deck and its state: what a test builds leaves data/ alone."""
+    return copy_shipped(tmp_path / "data")

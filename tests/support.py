@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,3 +124,42 @@ def libreoffice_convert(documents: Sequence[Path], to: str, folder: Path) -> Non
         capture_output=True,
         timeout=300,
     )
+
+
+_HOLDER = """
+import sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+col.set_config("exporter-test", 1)  # Anki writes its collection as it opens it
+print("open", flush=True)
+sys.stdin.readline()
+col.close()
+"""
+
+
+@contextmanager
+def held_open(path: Path) -> Iterator[None]:
+    """The collection at `path` held open by a second process, as Anki desktop holds
+    it while it runs."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "open\n"
+        yield
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+@contextmanager
+def opened_collection(path: Path) -> Iterator[Collection]:
+    """The collection at `path`, closed at the end."""
+    collection = Collection(str(path))
+    try:
+        yield collection
+    finally:
+        collection.close()

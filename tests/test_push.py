@@ -10,15 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection
 from click.testing import CliRunner, Result
-from support import FIXTURES, answer_every_card, copy_shipped, write_data
+from support import FIXTURES, answer_every_card, held_open, opened_collection, write_data
 
 from exporter.anki import notes
 from exporter.anki.collection import anki_base
@@ -28,11 +27,6 @@ DECK_ID = "anthropic-culture-fit"
 EDITED = "I’m inspired by Anthropic’s mission"
 REMOVED_ID = "misuse-escalation"
 PICTURE = FIXTURES / "word" / "picture.png"
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return copy_shipped(tmp_path / "data")
 
 
 @pytest.fixture
@@ -48,23 +42,14 @@ def _push(runner: CliRunner, data: Path, *options: str) -> Result:
     return runner.invoke(main, ["push", str(data), "--out", str(out), *options])
 
 
-@contextmanager
-def _opened(path: Path) -> Iterator[Collection]:
-    collection = Collection(str(path))
-    try:
-        yield collection
-    finally:
-        collection.close()
-
-
 def _review_every_card(path: Path) -> int:
-    with _opened(path) as col:
+    with opened_collection(path) as col:
         answer_every_card(col)
         return int(col.db.scalar("select count() from revlog"))
 
 
 def _cards(path: Path) -> dict[int, tuple[int, int, int]]:
-    with _opened(path) as col:
+    with opened_collection(path) as col:
         return {
             row[0]: tuple(row[1:]) for row in col.db.all("select id, nid, ivl, reps from cards")
         }
@@ -100,7 +85,7 @@ def test_push_edit_remove_confirm_and_nothing_left_to_do(
     assert first.exit_code == 0, first.output
     assert _summary(first) == f"{DECK_ID} → {target}: 0 updated, 0 unchanged, 12 new, 0 deleted"
     assert (data.parent / "out" / f"{DECK_ID}.apkg").exists()  # built as `exporter build` does
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() == 12
         names = {col.decks.name(col.get_card(cid).did) for cid in col.find_cards("")}
         assert names == {"Culture Fit Q&A for Anthropic", "Culture Fit Q&A for Anthropic::Themes"}
@@ -112,7 +97,7 @@ def test_push_edit_remove_confirm_and_nothing_left_to_do(
     assert edited.exit_code == 0, edited.output
     assert _summary(edited) == f"{DECK_ID} → {target}: 1 updated, 11 unchanged, 0 new, 0 deleted"
     assert _cards(collection_path) == reviewed  # every card, its interval and its reviews
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.find_notes('"Answer:*I am inspired by*"')
 
     _remove_question(data, REMOVED_ID)
@@ -127,13 +112,13 @@ def test_push_edit_remove_confirm_and_nothing_left_to_do(
         "  If you encountered evidence that a model you were working on could be misused in"
         " a harmful way, how would you handle it? (1 reviews)\n"
     )
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() == 12
 
     deleted = _push(runner, data, "--collection", target, "--yes")
     assert deleted.exit_code == 0, deleted.output
     assert _summary(deleted) == f"{DECK_ID} → {target}: 0 updated, 11 unchanged, 0 new, 1 deleted"
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() == 11
         assert int(col.db.scalar("select count() from revlog")) == 12  # Anki keeps the log
 
@@ -150,7 +135,7 @@ def test_an_edit_made_in_anki_survives_a_push(
     runner: CliRunner, data: Path, collection_path: Path
 ) -> None:
     assert _push(runner, data, "--collection", str(collection_path)).exit_code == 0
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         [note_id] = col.find_notes(f'"Answer:*{EDITED}*"')
         note = col.get_note(note_id)
         note["Answer"] = "My own words, written on the phone."
@@ -159,7 +144,7 @@ def test_an_edit_made_in_anki_survives_a_push(
     result = _push(runner, data, "--collection", str(collection_path))
     assert result.exit_code == 0, result.output
     assert "1 updated, 11 unchanged" in _summary(result)
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.get_note(note_id)["Answer"] == "My own words, written on the phone."
 
 
@@ -179,31 +164,11 @@ def test_a_dry_run_writes_nothing(runner: CliRunner, data: Path, collection_path
     assert {path: path.stat().st_mtime_ns for path in after} == times
 
 
-HOLDER = """
-import sys
-from anki.collection import Collection
-col = Collection(sys.argv[1])
-col.set_config("exporter-test", 1)  # Anki writes its collection as it opens it
-print("open", flush=True)
-sys.stdin.readline()
-col.close()
-"""
-
-
 def test_a_collection_open_in_anki_is_left_alone(
     runner: CliRunner, data: Path, collection_path: Path
 ) -> None:
-    # Another process holds it, as Anki desktop does while it runs.
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(collection_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline() == "open\n"
-        package = data.parent / "out" / f"{DECK_ID}.apkg"
+    package = data.parent / "out" / f"{DECK_ID}.apkg"
+    with held_open(collection_path):  # as Anki desktop holds it while it runs
         for options, named in (([], str(package)), (["--dry-run"], "the .apkg")):
             result = _push(runner, data, "--collection", str(collection_path), *options)
             assert result.exit_code == 1
@@ -211,9 +176,7 @@ def test_a_collection_open_in_anki_is_left_alone(
                 f"{collection_path} is open in Anki: close Anki and run again,"
                 f" or import {named} with File → Import\n"
             )
-    finally:
-        holder.communicate("\n", timeout=30)
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() == 0
     assert not (data.parent / "out").exists()
 
@@ -222,7 +185,7 @@ def test_the_schema_is_kept_and_a_note_type_change_is_told(
     runner: CliRunner, data: Path, collection_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def schema() -> int:
-        with _opened(collection_path) as col:
+        with opened_collection(collection_path) as col:
             return int(col.db.scalar("select scm from col"))
 
     assert _push(runner, data, "--collection", str(collection_path)).exit_code == 0
@@ -238,7 +201,7 @@ def test_the_schema_is_kept_and_a_note_type_change_is_told(
     monkeypatch.setitem(notes.NOTE_TYPES, "question", changed)  # type: ignore[index]
     result = _push(runner, data, "--collection", str(collection_path))
     assert result.exit_code == 0, result.output
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         model = col.models.get(question.id)  # type: ignore[arg-type]
         assert model is not None
         assert model["tmpls"][0]["afmt"] == changed.back
@@ -270,7 +233,7 @@ def _anki_base(folder: Path, profiles: list[str], last: str | None) -> Path:
 
 
 def _notes_in(path: Path) -> int:
-    with _opened(path) as col:
+    with opened_collection(path) as col:
         return int(col.note_count())
 
 
@@ -370,7 +333,7 @@ def test_pictures_reach_the_collections_media_folder(
     shutil.copytree(FIXTURES / "word", data)
     result = _push(runner, data / "constructs.yaml", "--collection", str(collection_path))
     assert result.exit_code == 0, result.output
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         media = Path(col.media.dir())
         [field] = [col.get_note(nid)["Answer"] for nid in col.find_notes("picture")]
     pictures = [path for path in media.iterdir() if path.read_bytes() == PICTURE.read_bytes()]
@@ -406,7 +369,7 @@ def test_a_push_killed_while_importing_leaves_all_or_nothing(
     time.sleep(delay)
     process.kill()
     process.wait()
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() in (0, 1500)
         assert col.db.scalar("pragma integrity_check") == "ok"
 
@@ -445,7 +408,7 @@ def test_a_removed_note_already_deleted_in_anki_is_not_brought_back(
     _remove_question(data, REMOVED_ID)
     build = runner.invoke(main, ["build", str(data), "--out", str(data.parent / "out")])
     assert build.exit_code == 0, build.output
-    with _opened(collection_path) as col:  # the user deletes it by hand, the old way
+    with opened_collection(collection_path) as col:  # the user deletes it by hand, the old way
         col.remove_notes(col.find_notes("misused"))
     builds = []
     for _ in range(2):
@@ -457,7 +420,7 @@ def test_a_removed_note_already_deleted_in_anki_is_not_brought_back(
     # The first push brought it back with the package and took it out again, and the
     # state forgot it: the second one no longer carries it.
     assert builds == [f"{DECK_ID}: 11 unchanged, 1 removed", f"{DECK_ID}: 11 unchanged"]
-    with _opened(collection_path) as col:
+    with opened_collection(collection_path) as col:
         assert col.note_count() == 11
         assert not col.find_notes("misused")
 

@@ -134,9 +134,10 @@ def opened(target: Target, packages: Packages = tuple) -> Iterator[Collection]:
         collection.close()
 
 
-def copy_for_reading(target: Target, folder: Path) -> Target:
-    """A copy of the collection in `folder`, made without opening it for writing."""
-    _check_collection(target)
+def copy_for_reading(target: Target, folder: Path, instead: str = "") -> Target:
+    """A copy of the collection in `folder`, made without opening it for writing;
+    `instead` is what to do when Anki holds it (default: import the .apkg by hand)."""
+    _check_collection(target, instead=instead)
     copy = folder / target.path.name
     for suffix in ("", "-wal"):  # the log holds what is not yet in the file itself
         original = target.path.with_name(target.path.name + suffix)
@@ -145,7 +146,7 @@ def copy_for_reading(target: Target, folder: Path) -> Target:
     return Target(copy, target.name)
 
 
-def _check_collection(target: Target, packages: Packages = tuple) -> None:
+def _check_collection(target: Target, packages: Packages = tuple, instead: str = "") -> None:
     """Read the collection without writing it: refuse one that is not an Anki
     collection, or that another program holds (Anki locks the file while it runs)."""
     uri = f"{target.path.absolute().as_uri()}?mode=ro"
@@ -154,13 +155,12 @@ def _check_collection(target: Target, packages: Packages = tuple) -> None:
             database.execute("select scm from col").fetchone()
     except sqlite3.DatabaseError as error:
         if "locked" in str(error):
-            raise _open_in_anki(target, packages) from None
+            raise _open_in_anki(target, packages, instead) from None
         raise ExporterError(f"{target.path}: not an Anki collection ({error})") from None
 
 
-def _open_in_anki(target: Target, packages: Packages = tuple) -> ExporterError:
-    named = " and ".join(str(package) for package in packages()) or "the .apkg"
-    return ExporterError(
-        f"{target.name} is open in Anki: close Anki and run again,"
-        f" or import {named} with File → Import"
-    )
+def _open_in_anki(target: Target, packages: Packages = tuple, instead: str = "") -> ExporterError:
+    if not instead:
+        named = " and ".join(str(package) for package in packages()) or "the .apkg"
+        instead = f"import {named} with File → Import"
+    return ExporterError(f"{target.name} is open in Anki: close Anki and run again, or {instead}")
