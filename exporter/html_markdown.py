@@ -12,6 +12,7 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from html import escape
 from html.entities import html5
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +23,7 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdownify import MarkdownConverter
 
 from exporter.markdown import is_link, render_markdown
+from exporter.strict_yaml import UNSTORABLE
 
 _NO_TARGETS: Mapping[str, str] = MappingProxyType({})
 
@@ -35,6 +37,24 @@ class Converted:
 def html_to_markdown(html: str, image_targets: Mapping[str, str] = _NO_TARGETS) -> Converted:
     """Markdown whose rendering is `html`, or the nearest Markdown when html has no
     Markdown form. An <img src=S> becomes ![alt](image_targets.get(S, S))."""
+    try:
+        return _storable(_markdown(html, image_targets))
+    except RecursionError:  # the walk is recursive: a field nested thousands deep
+        lines = _soup(html).get_text("\n").split("\n")
+        paragraphs = "".join(f"<p>{escape(line.strip())}</p>" for line in lines if line.strip())
+        text = _markdown(paragraphs, image_targets)
+        return _storable(Converted(text.markdown, ("deep nesting",)))
+
+
+def _storable(converted: Converted) -> Converted:
+    """`converted` without the characters a data file cannot hold (NUL, other controls)."""
+    if not UNSTORABLE.search(converted.markdown):
+        return converted
+    dropped = tuple(sorted({*converted.dropped, "control characters"}))
+    return Converted(UNSTORABLE.sub("", converted.markdown), dropped)
+
+
+def _markdown(html: str, image_targets: Mapping[str, str]) -> Converted:
     writer = _MarkdownWriter(image_targets)
     markdown = writer.convert(html)
     if writer.exact and writer.marks and render_markdown(markdown).html != html:
@@ -51,11 +71,14 @@ def html_to_text(html: str) -> Converted:
     """Plain text for plain-text fields (a question, a theme title): tags removed, entities
     decoded, <br> and block ends as newlines; any formatting is named in `dropped`."""
     dropped: set[str] = set()
-    walked = "".join(_walk_text(_soup(html), dropped))
+    try:
+        walked = "".join(_walk_text(_soup(html), dropped))
+    except RecursionError:  # a field nested thousands deep: its text alone
+        walked, dropped = _soup(html).get_text("\0"), {"deep nesting"}
     # A block's edge (\0) starts a new line unless a <br> already did.
     joined = re.sub(r"[\0\n]*\0[\0\n]*", lambda m: "\n" * max(1, m[0].count("\n")), walked)
     text = "\n".join(line.strip(" \t") for line in joined.split("\n"))
-    return Converted(re.sub(r"\n{3,}", "\n\n", text).strip("\n"), tuple(sorted(dropped)))
+    return _storable(Converted(re.sub(r"\n{3,}", "\n\n", text).strip("\n"), tuple(sorted(dropped))))
 
 
 # Markdown's blocks, set apart by blank lines; and the tags that only start a new line.

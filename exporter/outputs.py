@@ -57,8 +57,8 @@ def _same(data: bytes) -> Iterable[bytes]:
     return (data,)
 
 
-def _remove_leftovers(path: Path) -> None:
-    """Remove what a build killed before it could clean up left staged beside `path`."""
+def remove_leftovers(path: Path) -> None:
+    """Remove what a run killed before it could clean up left staged beside `path`."""
     for leftover in path.parent.glob(glob.escape(f".{path.name}.") + "*.tmp"):
         leftover.unlink(missing_ok=True)
 
@@ -163,7 +163,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:
         ) from None
     for deck_outputs in outputs:
         for path, _ in deck_outputs.in_writing_order():
-            _remove_leftovers(path)
+            remove_leftovers(path)
     staged: list[tuple[DeckOutputs, list[tuple[Path, Path]]]] = []  # [(staged, target)]
     try:
         for deck_outputs in outputs:
@@ -186,7 +186,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[DeckOutputs]) -> None:
         with _signals_held():
             for deck_outputs in outputs:
                 for path, _ in deck_outputs.in_writing_order():
-                    _remove_leftovers(path)
+                    remove_leftovers(path)
     if failures:
         raise ExporterError("\n".join(failures))
 

@@ -40,7 +40,7 @@ from exporter.importer import MAX_ITEM_ID_WORDS, slugify
 from exporter.load import RESERVED_TAG_PREFIX, load_decks
 from exporter.markdown import render_markdown
 from exporter.model import Deck, Question, Theme
-from exporter.outputs import stage, write_atomically
+from exporter.outputs import remove_leftovers, stage, write_atomically
 from exporter.rendered import RenderedDeck
 
 if TYPE_CHECKING:
@@ -131,7 +131,6 @@ class _Found:
     pulled: list[Problem] = field(default_factory=list)
     conflicts: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    pictures: dict[Path, bytes] = field(default_factory=dict)
     pulled_fields: dict[str, set[int]] = field(default_factory=dict)  # by GUID
 
 
@@ -391,7 +390,7 @@ def _field_edits(
                 _source(deck),
                 line,
                 f"{what}: Anki's {keys[0]} has {words}, which Markdown cannot hold; pulled"
-                " without them",
+                " as the nearest Markdown",
                 "warning",
             )
         )
@@ -729,6 +728,7 @@ def _write(pulls: Sequence[DeckPull]) -> None:
         for each in pulls:
             if each.after == each.before:
                 continue
+            remove_leftovers(each.path)
             for picture, data in each.pictures.items():
                 with picture.open("xb") as file:
                     written.append(picture)

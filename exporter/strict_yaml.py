@@ -28,7 +28,7 @@ _TAG_NAMES = {
 }
 # Characters XML (so Word) cannot store, lone surrogates no encoder accepts, and the
 # controls Anki drops and Word shows as line breaks (CR, DEL, C1).
-_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class YamlFile:
@@ -227,7 +227,7 @@ def _string(file: YamlFile, node: Node, key: str) -> str | None:
     text or holds a character that cannot be stored."""
     if isinstance(node, ScalarNode) and node.tag == _STR:
         value = str(node.value)
-        bad = _UNSTORABLE.search(value)
+        bad = UNSTORABLE.search(value)
         if bad is None:
             # Anki stores text in NFC; normalising here keeps every output equal.
             return unicodedata.normalize("NFC", value)

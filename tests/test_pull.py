@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ from anki.collection import Collection, ExportAnkiPackageOptions
 from anki.import_export_pb2 import ExportLimit
 from click.testing import CliRunner, Result
 from docx import Document
-from support import FIXTURES, held_open, opened_collection
+from support import FIXTURES, held_open, opened_collection, write_data
 
 from exporter.anki.notes import QUESTION_TYPE
 from exporter.cli import CONFLICTS_EXIT, main
@@ -326,3 +330,91 @@ def test_the_data_file_keeps_its_permissions(runner: CliRunner, data: Path, push
     result = _pull(runner, data, "--collection", str(pushed))
     assert result.exit_code == 0, result.output
     assert data.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_whole_collection_package_is_read_too(
+    runner: CliRunner, data: Path, pushed: Path, tmp_path: Path
+) -> None:
+    _edit_in_anki(pushed, "Why do you want", "Answer", **{"inspired": "moved"})
+    package = tmp_path / "collection.colpkg"
+    collection = Collection(str(pushed))
+    collection.export_collection_package(str(package), include_media=True, legacy=False)
+    result = _pull(runner, data, "--from", str(package))
+    assert result.exit_code == 0, result.output
+    assert "I’m moved by Anthropic’s mission" in load_deck(data).questions[0].answer
+
+
+def test_hostile_fields_are_pulled_as_text_with_a_warning(
+    runner: CliRunner, data: Path, pushed: Path, tmp_path: Path
+) -> None:
+    deep = "<div>" * 5000 + "Deep <b>down</b>" + "</div>" * 5000
+    _edit_in_anki(pushed, "Why do you want", "Answer", change=f"<p>Start</p>{deep}")
+    _edit_in_anki(pushed, "What about Anthropic", "Key Points", change=f"<ul><li>{deep}</li></ul>")
+    with opened_collection(pushed) as col:
+        [note_id] = col.find_notes('"Theme:Engineering rigor"')
+        note = col.get_note(note_id)
+        note["Summary"] = "Bell\x07 and NUL\x00 in a summary."  # Anki takes them out itself
+        col.update_note(note)
+    result = _pull(runner, data, "--collection", str(pushed))
+    assert result.exit_code == 0, result.output
+    deck = load_deck(data)
+    assert deck.questions[0].answer == "Start\n\nDeep\n\ndown"
+    assert deck.questions[2].key_points == ("Deep\n\ndown",)
+    assert deck.themes[1].summary == "Bell and NUL in a summary."
+    assert "question 'why-anthropic': Anki's answer has deep nesting" in result.stderr
+    built = runner.invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.002, 0.02])
+def test_a_pull_killed_while_writing_leaves_the_old_file_or_the_new(
+    tmp_path: Path, delay: float
+) -> None:
+    questions = "".join(
+        f"  - id: q{n}\n    question: Question {n}?\n    answer: |\n      Answer {n}.\n"
+        for n in range(1500)
+    )
+    data = write_data(tmp_path / "big", f"deck:\n  id: big\n  title: Big\nquestions:\n{questions}")
+    collection = tmp_path / "collection.anki2"
+    Collection(str(collection)).close()
+    exporter = [sys.executable, "-m", "exporter"]
+    subprocess.run(
+        [
+            *exporter,
+            "push",
+            str(data),
+            "--collection",
+            str(collection),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-practice",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with opened_collection(collection) as col:
+        for note_id in col.find_notes("")[:500]:
+            note = col.get_note(note_id)
+            note["Answer"] += "<p>Edited on the phone.</p>"
+            col.update_note(note)
+    before = {path.name: path.read_bytes() for path in data.parent.iterdir()}
+    pull = [*exporter, "pull", str(data), "--collection", str(collection)]
+    subprocess.run(pull, check=True, capture_output=True)
+    after = {path.name: path.read_bytes() for path in data.parent.iterdir()}
+    assert after != before
+    for path in data.parent.iterdir():
+        path.write_bytes(before[path.name])
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"])  # this machine's memory of the first pull
+
+    process = subprocess.Popen(pull, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and not list(data.parent.glob(".*.tmp")):  # writing
+        time.sleep(0.0005)
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+    for name in ("deck.yaml", "deck.state.json"):
+        assert (data.parent / name).read_bytes() in (before[name], after[name])
+    again = subprocess.run(pull, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert (data.parent / "deck.yaml").read_bytes() == after["deck.yaml"]
+    assert not list(data.parent.glob(".*.tmp"))
