@@ -68,12 +68,14 @@ def main() -> None:
 
     Edit data/*.yaml, run `exporter build` and import out/<deck-id>.apkg into
     Anki, or run `exporter push` to do both with Anki closed (edited cards update
-    in place), and print out/<deck-id>.docx.
+    in place), and print out/<deck-id>.docx. Edited a card in Anki? `exporter
+    pull` writes the edit back into data/*.yaml.
 
     \b
     Example:
       exporter build
       exporter push
+      exporter pull
     """
 
 

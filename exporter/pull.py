@@ -281,10 +281,10 @@ def _to_pull(verdict: Verdict, told: _Told, prefer: Prefer | None, found: _Found
         )
         found.notices.append(Problem(_source(told.deck), told.line, message, "warning"))
     elif verdict == "conflict":
-        message = (
-            f"{told.what} changed in Anki and in the data; kept the data"
-            f" (Anki's text: {told.anki_text})"
-        )
+        changed = "changed in Anki and in the data"
+        if told.base is None:
+            changed = "differs in Anki, and no build state tells which side changed it"
+        message = f"{told.what} {changed}; kept the data (Anki's text: {told.anki_text})"
         kept = found.notices if prefer == "data" else found.conflicts
         kept.append(
             Problem(_source(told.deck), told.line, message, "warning" if prefer else "error")

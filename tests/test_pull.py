@@ -127,6 +127,36 @@ def test_an_answer_edited_in_anki_comes_back_into_the_data_and_nothing_churns(
     assert data.read_text("utf-8") == after
 
 
+def test_a_question_and_its_context_edited_in_anki_come_back(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    question = "    question: Why do you want to work at Anthropic?\n"
+    text = data.read_text("utf-8")
+    text = text.replace(question, question + "    context: |\n      Asked *first*.\n")
+    data.write_text(text, "utf-8")
+    collection = tmp_path / "collection.anki2"
+    Collection(str(collection)).close()
+    out = ["--out", str(tmp_path / "out"), "--collection", str(collection)]
+    assert runner.invoke(main, ["push", str(data), *out]).exit_code == 0
+    _edit_in_anki(
+        collection,
+        "Why do you want",
+        "Question",
+        **{"work at": "join", "Asked <em>first</em>.": "Asked <em>first</em>, always."},
+    )
+    result = _pull(runner, data, "--collection", str(collection))
+    assert result.exit_code == 0, result.output
+    question = load_deck(data).questions[0]
+    assert (question.question, question.context) == (
+        "Why do you want to join Anthropic?",
+        "Asked *first*, always.",
+    )
+    assert result.stdout.splitlines()[0].endswith(
+        "question 'why-anthropic': question, context pulled from Anki"
+    )
+    assert runner.invoke(main, ["push", str(data), *out]).stdout.count("0 updated") == 1
+
+
 def test_a_field_changed_on_both_sides_is_a_conflict_and_prefer_settles_it(
     runner: CliRunner, data: Path, pushed: Path
 ) -> None:
@@ -149,6 +179,25 @@ def test_a_field_changed_on_both_sides_is_a_conflict_and_prefer_settles_it(
     assert "kept the data" in kept.stderr
     assert data.read_text("utf-8") == text
 
+    taken = _pull(runner, data, "--collection", str(pushed), "--prefer", "anki")
+    assert taken.exit_code == 0, taken.output
+    assert "a humble, high-trust culture" in load_deck(data).questions[2].answer
+
+
+def test_without_a_build_state_a_difference_is_a_conflict(
+    runner: CliRunner, data: Path, pushed: Path
+) -> None:
+    _edit_in_anki(pushed, "What about Anthropic", "Answer", **{"low-ego": "humble"})
+    (data.parent / "anthropic-culture-fit.state.json").unlink()
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"])
+    text = data.read_text("utf-8")
+    result = _pull(runner, data, "--collection", str(pushed))
+    assert result.exit_code == CONFLICTS_EXIT, result.output
+    assert (
+        "question 'culture': answer differs in Anki, and no build state tells which side"
+        " changed it; kept the data (Anki's text: I appreciate the emphasis on a humble,"
+    ) in result.stderr
+    assert data.read_text("utf-8") == text
     taken = _pull(runner, data, "--collection", str(pushed), "--prefer", "anki")
     assert taken.exit_code == 0, taken.output
     assert "a humble, high-trust culture" in load_deck(data).questions[2].answer
