@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from html.entities import html5
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import Comment, NavigableString, Tag
@@ -37,18 +37,20 @@ class Converted:
 def html_to_markdown(html: str, image_targets: Mapping[str, str] = _NO_TARGETS) -> Converted:
     """Markdown whose rendering is `html`, or the nearest Markdown when html has no
     Markdown form. An <img src=S> becomes ![alt](image_targets.get(S, S))."""
+    had_nul = _BRACKET in html  # no data file holds one, and the writer uses it
+    html = html.replace(_BRACKET, "")
     try:
-        return _storable(_markdown(html, image_targets))
+        return _storable(_markdown(html, image_targets), had_nul)
     except RecursionError:  # the walk is recursive: a field nested thousands deep
         lines = _soup(html).get_text("\n").split("\n")
         paragraphs = "".join(f"<p>{escape(line.strip())}</p>" for line in lines if line.strip())
         text = _markdown(paragraphs, image_targets)
-        return _storable(Converted(text.markdown, ("deep nesting",)))
+        return _storable(Converted(text.markdown, ("deep nesting",)), had_nul)
 
 
-def _storable(converted: Converted) -> Converted:
+def _storable(converted: Converted, had_nul: bool = False) -> Converted:
     """`converted` without the characters a data file cannot hold (NUL, other controls)."""
-    if not UNSTORABLE.search(converted.markdown):
+    if not had_nul and not UNSTORABLE.search(converted.markdown):
         return converted
     dropped = tuple(sorted({*converted.dropped, "control characters"}))
     return Converted(UNSTORABLE.sub("", converted.markdown), dropped)
@@ -64,6 +66,9 @@ def _markdown(html: str, image_targets: Mapping[str, str]) -> Converted:
             other = _MarkdownWriter(image_targets, style, bool(escapes))
             if render_markdown(written := other.convert(html)).html == html:
                 return Converted(written, tuple(sorted(other.dropped)))
+        if ("<em>" in html and "<strong>" in html) or html.count("<em>") > 1:
+            # Emphasis nested three deep may have no Markdown that writes it so.
+            writer.dropped.add("emphasis nested this way")
     return Converted(markdown, tuple(sorted(writer.dropped)))
 
 
@@ -88,7 +93,9 @@ _LINES = frozenset(
     " figcaption center address dl dt dd details summary li form fieldset".split()
 )
 _EMPHASIS = ("em", "strong", "i", "b")
-_INLINE_ONLY = frozenset("h1 h2 h3 h4 h5 h6 td th".split())
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_INLINE_ONLY = _HEADINGS | {"td", "th"}
+_BLOCK_PARENTS = _BLOCKS | _LINES | {"td", "th"}
 _OWN_WALK = frozenset("ul ol table pre hr".split())
 _SKIPPED = {"script": "scripts", "style": "styles", "head": "", "template": "", "noscript": ""}
 _SILENT = frozenset(
@@ -149,6 +156,7 @@ _AUTOLINK = re.compile(
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>\\%]*")
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+")
 _HARD_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\\n")
+_BRACKET = "\0"  # a "[" written before it is known whether to escape it (see _brackets)
 
 
 def _soup(html: str) -> BeautifulSoup:
@@ -284,6 +292,7 @@ class _MarkdownWriter(MarkdownConverter):
     def convert(self, html: str) -> str:
         soup = _soup(html)
         self.exact = _looks_rendered(html, soup)
+        self._hoist_breaks(soup)
         self._mark_emphasis(soup)
         return "\n\n".join(self._blocks(soup, set())).strip("\n")
 
@@ -327,6 +336,28 @@ class _MarkdownWriter(MarkdownConverter):
             text = re.sub(r"[ \t\r\n]*\n[ \t\r\n]*", "\n", text)
         return self._escaped(text, el, parent_tags or set())
 
+    def _hoist_breaks(self, soup: BeautifulSoup) -> None:
+        """Move each <br> that ends an inline tag (or starts one, in editor HTML) out of
+        it, with the white space beside it: `<b>x<br></b>` is `**x**` and a break, not
+        `**x\\` and a stray `**`. A <br> the renderer wrote (at the start of emphasis, or
+        before its line feed and more at the end of one) stays."""
+        breaks = soup.find_all("br")
+        edges = [(br, "next_siblings") for br in reversed(breaks)]
+        edges += [] if self.exact else [(br, "previous_siblings") for br in breaks]
+        for br, side in edges:
+            while (parent := br.parent) is not None and parent.name not in _BLOCK_PARENTS:
+                beside = list(getattr(br, side))
+                if (
+                    self._holds_blocks(parent)
+                    or any(isinstance(n, Tag) or (_is_text(n) and n.strip()) for n in beside)
+                    or (self.exact and beside)
+                ):
+                    break
+                if side == "next_siblings":
+                    parent.insert_after(br, *beside)
+                else:
+                    parent.insert_before(*reversed(beside), br)
+
     def _holds_blocks(self, node: Tag) -> bool:
         if id(node) not in self.holds_blocks:
             self.holds_blocks[id(node)] = any(
@@ -354,11 +385,14 @@ class _MarkdownWriter(MarkdownConverter):
                 continue
             elif child.name == "br":
                 yield "br", ""
-            elif child.name in _BLOCKS:
+            elif child.name in _BLOCKS and not (
+                child.name in _HEADINGS and parent_tags & _HEADINGS
+            ):
                 yield "block", self.process_tag(child, parent_tags)
             elif child.name in _SKIPPED:
                 self.process_tag(child, parent_tags)
-            elif child.name in _LINES or self._holds_blocks(child):
+            elif child.name in _LINES or child.name in _HEADINGS or self._holds_blocks(child):
+                # A heading in a heading is a line of it: "## L", not "## #### L".
                 self._note(child)
                 yield "edge", ""
                 yield from self._pieces(child, parent_tags | {child.name})
@@ -395,8 +429,11 @@ class _MarkdownWriter(MarkdownConverter):
 
         def end_paragraph() -> None:
             if lines:
-                inline = node.name in _INLINE_ONLY  # no block starts in a heading or cell
-                blocks.append(self._paragraph("\\\n".join(lines), not inline))
+                markdown = "\\\n".join(lines)
+                if node.name in _INLINE_ONLY:  # one line, whatever its blocks: see convert_hN
+                    blocks.append(self._paragraph(markdown, unblock=False))
+                else:
+                    blocks.append(self._paragraph(_brackets(markdown)))
                 lines.clear()
 
         for kind, markdown in self._pieces(node, parent_tags):
@@ -423,7 +460,6 @@ class _MarkdownWriter(MarkdownConverter):
         markup where it stands, and only there."""
         if parent_tags & {"pre", "code", "kbd", "samp", "tt"}:
             return text
-        rest: str | None = None
         out: list[str] = []
         index = 0
         length = len(text)
@@ -440,12 +476,8 @@ class _MarkdownWriter(MarkdownConverter):
             elif char == "\\":
                 after = text[end : end + 1]
                 escape = not after or after == "\n" or isMdAsciiPunct(ord(after))
-            elif char == "[":
-                # Only "](" makes a link: no reference is ever defined (see _paragraph).
-                if rest is None:
-                    rest = text + _text_after(el)
-                escape = "a" in parent_tags or _LINK_END.search(rest, index + 1) is not None
-            elif char == "]":
+            elif char in "[]":
+                # Outside a link a "[" waits for its paragraph: see _brackets.
                 escape = "a" in parent_tags
             elif char == "!":
                 following = el.next_sibling
@@ -457,7 +489,7 @@ class _MarkdownWriter(MarkdownConverter):
                 escape = match is not None and _entity_escaped(match) != match.group()
             elif char == "|":
                 escape = bool(parent_tags & {"td", "th"})
-            run = text[index:end]
+            run = text[index:end] if char != "[" or escape else _BRACKET
             out.append("".join("\\" + c for c in run) if escape else run)
             index = end
         return "".join(out)
@@ -528,6 +560,8 @@ class _MarkdownWriter(MarkdownConverter):
 
     def _wrapped(self, text: str, mark: str, el: Tag) -> str:
         """`text` between marks; an editor's `<b>word </b>` is `**word** `."""
+        if not text:
+            return ""
         if self.exact:
             return mark + self._edges(text) + mark
         if not text.strip():
@@ -543,7 +577,10 @@ class _MarkdownWriter(MarkdownConverter):
         for el in soup.find_all(_EMPHASIS):
             star, line = ("*", "_") if el.name in ("em", "i") else ("**", "__")
             before, after = _beside(el, "previous_sibling"), _beside(el, "next_sibling")
-            holder = el.find_parent(list(_EMPHASIS))  # maybe through <s> or <a>
+            # Maybe through <s> or <a>; one that holds blocks writes no marks (_pieces).
+            holder = next(
+                (p for p in el.parents if p.name in _EMPHASIS and not self._holds_blocks(p)), None
+            )
             parent = holder.name if holder else ""
             outer = self.marks.get(id(holder), "")[:1]
             direct = holder is el.parent
@@ -591,6 +628,9 @@ class _MarkdownWriter(MarkdownConverter):
     convert_font = convert_span
 
     def convert_code(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        for br in el.find_all("br"):
+            br.replace_with(" ")  # a code span holds no line break
+            self.dropped.add("line breaks")
         code = el.get_text()
         if not self.exact:
             code = code.replace("\n", " ")
@@ -640,7 +680,7 @@ class _MarkdownWriter(MarkdownConverter):
         return text if text or not self.exact else f"[{el.get_text()}]()"
 
     def convert_hN(self, n: int, el: Tag, text: str, parent_tags: set[str]) -> str:
-        text = text.strip("\n")
+        text = _brackets(text.strip("\n"))
         if "\n" in text and n <= 2:
             return self._paragraph(text) + ("\n===" if n == 1 else "\n---")
         text = _HARD_BREAK.sub(" ", text).replace("\n", " ")
@@ -681,7 +721,7 @@ class _MarkdownWriter(MarkdownConverter):
         items = el.find_all("li", recursive=False)
         # Items of text with no <p> are tight; blank lines between their blocks
         # would make them loose. Other items take blank lines, loose or not.
-        tight = any(_holds_inline(item) for item in items)
+        tight = any(_holds_inline(item, self.exact) for item in items)
         before = _previous_block(el)
         alternate = (
             before is not None
@@ -737,7 +777,10 @@ class _MarkdownWriter(MarkdownConverter):
         return "\n".join(written)
 
     def _cell(self, cell: Tag, parent_tags: set[str]) -> str:
-        text = " ".join(self._blocks(cell, parent_tags | {"table", cell.name}))
+        blocks = self._blocks(cell, parent_tags | {"table", cell.name})
+        text = _brackets(" ".join(blocks))
+        if len(blocks) > 1 or _HARD_BREAK.search(text):
+            self.dropped.add("line breaks")  # a GFM cell holds one line
         text = _HARD_BREAK.sub(" ", text).replace("\n", " ")
         return self._edges(text)
 
@@ -748,6 +791,10 @@ class _MarkdownWriter(MarkdownConverter):
 
     def convert__document_(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return text
+
+
+def _is_text(node: Any) -> TypeGuard[NavigableString]:
+    return type(node) is NavigableString  # not a comment, a doctype, a CDATA section
 
 
 def _text(value: Any) -> str | None:
@@ -764,12 +811,13 @@ def _opens(el: Tag) -> bool:
     return True
 
 
-def _holds_inline(item: Tag) -> bool:
-    """Whether `item` holds text or inline tags outside any block."""
+def _holds_inline(item: Tag, exact: bool) -> bool:
+    """Whether `item` holds text or inline tags outside any block (the renderer's line
+    feeds between blocks are not text; its `<li> </li>` is)."""
     for child in item.children:
         if isinstance(child, Tag) and child.name not in _BLOCKS | _LINES:
             return True
-        if type(child) is NavigableString and child.strip():
+        if _is_text(child) and child.strip("\n" if exact else None):
             return True
     return False
 
@@ -819,24 +867,12 @@ def _fits_underscore(el: Tag) -> bool:
     return True
 
 
-_BLOCK_PARENTS = _BLOCKS | _LINES | {"td", "th"}
-
-
-def _text_after(el: NavigableString) -> str:
-    """The text after `el` in its paragraph, with "](" for each link or image in it."""
-    block = next((p for p in el.parents if p.name in _BLOCK_PARENTS), None)
-    parts = []
-    for following in el.next_elements:
-        if block is None or not any(parent is block for parent in following.parents):
-            break
-        if isinstance(following, NavigableString):
-            parts.append(str(following))
-        elif isinstance(following, Tag) and following.name in ("a", "img"):
-            parts.append("](")
-    return "".join(parts)
-
-
-_LINK_END = re.compile(r"\]\(")
+def _brackets(markdown: str) -> str:
+    """A paragraph's `markdown` with each undecided "[" escaped where a "](" after it
+    (a link, an image, text) could close it: only "](" makes a link, as no reference is
+    ever defined (see _paragraph)."""
+    end = markdown.rfind("](") + 1
+    return markdown[:end].replace(_BRACKET, "\\[") + markdown[end:].replace(_BRACKET, "[")
 
 
 _THEMATIC = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})")

@@ -265,6 +265,7 @@ def test_images_take_their_targets_back() -> None:
         ("<div>first</div><div><br></div><div>second</div>", "first\n\nsecond", ()),
         ("<b>word </b>next&nbsp;&nbsp;", "**word** next", ()),
         ("a&nbsp;b", "a b", ()),
+        # What has no Markdown form is named.
         ('<span style="color: rgb(255, 0, 0);">red</span> text', "red text", ("colours",)),
         ('<span style="font-size: 20px;">big</span>', "big", ("font sizes",)),
         ('<font color="#00f" face="Arial">blue</font>', "blue", ("colours", "fonts")),
@@ -278,12 +279,51 @@ def test_images_take_their_targets_back() -> None:
         ("<blink>on</blink>", "on", ("blink",)),
         ('<a href="/wiki/Foo">Foo</a>', "Foo", ("links",)),
         ("<ul><li>one</li><li>two<br></li></ul>", "- one\n- two", ()),
+        # <div> lines are one paragraph: a "[" is escaped if a "](" in a later line
+        # could close it, as it is once they are one <p>.
+        ('<div>[x]</div><div><img src="a.png"></div>', "\\[x]\\\n![](a.png)", ()),
+        ('<div>[x]</div><div><a href="https://a.b">y</a></div>', "\\[x]\\\n[y](https://a.b)", ()),
+        (
+            '<div>[x]</div><div><br></div><div><a href="https://a.b">y</a></div>',
+            "[x]\n\n[y](https://a.b)",
+            (),
+        ),
+        ('<div>[x] <a href="https://a.b">https://a.b</a></div>', "[x] <https://a.b>", ()),
+        ("a\0[b", "a[b", ("control characters",)),
+        # A <br> that ends a block adds nothing; an empty line is a paragraph break.
+        ("<span><br></span>", "", ()),
+        ("a<span><br></span>", "a", ()),
+        ("<div>a</div><div><span><br></span></div><div>b</div>", "a\n\nb", ()),
+        ("<div>a</div><div><b><br></b></div><div>b</div>", "a\n\nb", ()),
+        # A break at the edge of emphasis, a link or code stands outside it.
+        ("<b>x<br></b>", "**x**", ()),
+        ("<b>x<br></b>y", "**x**\\\ny", ()),
+        ("<i>x<br></i>y", "*x*\\\ny", ()),
+        ("a<b><br></b>b", "a\\\nb", ()),
+        # So does one at its start.
+        ("a<b><br>x</b>", "a\\\n**x**", ()),
+        ("<b>x<br>y</b>", "**x\\\ny**", ()),
+        ('<a href="https://a.b">x<br></a>y', "[x](https://a.b)\\\ny", ()),
+        ("<code>x<br></code>y", "`x`\\\ny", ()),
+        ("<code>x<br>y</code>", "`x y`", ("line breaks",)),
+        # A heading in a heading is a line of it.
+        ("<h2><center><h4>Lifespans</h4></center></h2>", "## Lifespans", ("alignment",)),
+        # A GFM table cell holds one line.
+        ("<table><tr><td>a<br>b</td></tr></table>", "| a b |\n| --- |", ("line breaks",)),
+        ("<table><tr><td>c<br></td></tr></table>", "| c |\n| --- |", ()),
+        (
+            "<div>x</div><div><ul><li>a<ul><li>b</li></ul></li></ul></div><div>y</div>",
+            "x\n\n- a\n  - b\n\ny",
+            (),
+        ),
     ],
 )
 def test_editor_html_becomes_the_nearest_markdown(
     html: str, markdown: str, dropped: tuple[str, ...]
 ) -> None:
     assert html_to_markdown(html) == Converted(markdown, dropped)
+    # and the next pull, of what this one wrote, changes nothing
+    assert html_to_markdown(render_markdown(markdown).html).markdown == markdown
 
 
 def test_a_paragraph_pasted_from_a_wiki() -> None:
@@ -327,6 +367,22 @@ def test_nested_div_soup_becomes_lines_and_paragraphs() -> None:
     assert html_to_markdown(html) == Converted(
         "First line\\\nsecond\n\n# Title\n\nAfter", ("colours",)
     )
+
+
+# Bugs found on real fields (test_html_markdown_real.py): the Markdown, and no change on a
+# second pull, which converts what the first one's Markdown renders.
+
+
+def test_breaks_the_renderer_writes_inside_emphasis_and_links_stay() -> None:
+    for markdown in ("**\\\nx**", "*\\\nx*", "[x\\\n](https://a.b)", "[\\\nx](https://a.b)"):
+        html, back, again = _round_trip(markdown)
+        assert (back, again) == (markdown, html)
+
+
+def test_a_list_item_of_a_space_stays_tight() -> None:
+    # Found by the generator: `<li> </li>` holds text, so its list is tight.
+    html, back, again = _round_trip("0. &#32;\n1. # 0")
+    assert again == html, back
 
 
 # Plain-text fields -----------------------------------------------------------------
