@@ -25,7 +25,7 @@ from exporter.dump import (
     theme_lines,
 )
 from exporter.errors import ExporterError
-from exporter.load import _strip_markdown
+from exporter.load import strip_markdown
 from exporter.model import Question, Theme
 from exporter.strict_yaml import LOADER
 
@@ -101,7 +101,7 @@ def _cleaned(key: str, value: str) -> str:
     """`value` of `key` as load reads it: NFC, Markdown without blank lines around it,
     other texts stripped."""
     value = unicodedata.normalize("NFC", value)
-    return _strip_markdown(value) if key in _MARKDOWN else value.strip()
+    return strip_markdown(value) if key in _MARKDOWN else value.strip()
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ def _read_deck(file: YamlFile) -> tuple[Deck | None, int]:
         id=_id(fields, None),
         title=_title(fields),
         subtitle=fields.text("subtitle", required=False),
-        description=fields.text("description", required=False, clean=_strip_markdown),
+        description=fields.text("description", required=False, clean=strip_markdown),
         author=fields.text("author", required=False),
         questions=questions,
         themes=themes,
@@ -156,10 +156,10 @@ def _question(fields: Fields, seen_ids: dict[str, int]) -> Question:
     return Question(
         id=_id(fields, seen_ids),
         question=fields.text("question"),
-        answer=fields.text("answer", clean=_strip_markdown),
+        answer=fields.text("answer", clean=strip_markdown),
         tags=_tags(fields),
         key_points=_key_points(fields),
-        context=fields.text("context", required=False, clean=_strip_markdown),
+        context=fields.text("context", required=False, clean=strip_markdown),
         lines=fields.lines(),
     )
 
@@ -168,7 +168,7 @@ def _theme(fields: Fields, seen_ids: dict[str, int]) -> Theme:
     return Theme(
         id=_id(fields, seen_ids),
         title=fields.text("title"),
-        summary=fields.text("summary", clean=_strip_markdown),
+        summary=fields.text("summary", clean=strip_markdown),
         lines=fields.lines(),
     )
 
@@ -218,7 +218,7 @@ def _tags(fields: Fields) -> tuple[str, ...]:
 def _key_points(fields: Fields) -> tuple[str, ...]:
     points = []
     for line, value in fields.strings("key_points"):
-        point = _strip_markdown(value)
+        point = strip_markdown(value)
         if point:
             points.append(point)
         else:
@@ -226,7 +226,8 @@ def _key_points(fields: Fields) -> tuple[str, ...]:
     return tuple(points)
 
 
-def _strip_markdown(text: str) -> str:
+def strip_markdown(text: str) -> str:
+    """A Markdown text without the blank lines around it ("" when it is only space)."""
     # Spaces that open the first line or end the last are Markdown (a code block's
     # indent, its text), so keep them: only blank lines go.
     if not text.strip():

@@ -467,3 +467,12 @@ def test_a_pull_killed_while_writing_leaves_the_old_file_or_the_new(
     assert again.returncode == 0, again.stderr
     assert (data.parent / "deck.yaml").read_bytes() == after["deck.yaml"]
     assert not list(data.parent.glob(".*.tmp"))
+
+
+def test_without_ankis_backend_one_line_says_how_to_install_it(
+    runner: CliRunner, data: Path, pushed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "anki.collection", None)  # as if not installed
+    result = _pull(runner, data, "--collection", str(pushed))
+    assert result.exit_code == 1
+    assert result.stderr == "exporter pull needs Anki's backend: pip install 'exporter[anki]'\n"

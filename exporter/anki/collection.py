@@ -24,7 +24,7 @@ from exporter.errors import ExporterError
 if TYPE_CHECKING:
     from anki.collection import Collection
 
-INSTALL_HINT = "exporter push needs Anki's backend: pip install 'exporter[anki]'"
+INSTALL_HINT = "exporter {command} needs Anki's backend: pip install 'exporter[anki]'"
 GLOBAL_PROFILE = "_global"  # the row of prefs21.db that holds Anki's own settings
 # The packages a user could import by hand instead, found only when they are named.
 Packages = Callable[[], Sequence[Path]]
@@ -119,7 +119,7 @@ def opened(target: Target, packages: Packages = tuple) -> Iterator[Collection]:
         from anki.collection import Collection
         from anki.errors import DBError
     except ImportError:
-        raise ExporterError(INSTALL_HINT) from None
+        raise ExporterError(INSTALL_HINT.format(command="push")) from None
     if target.path.exists():  # a profile's first collection is made by opening it
         _check_collection(target, packages)
     try:

@@ -81,7 +81,7 @@ def anki_notes(source: AnkiSource) -> Iterator[AnkiNotes]:
     try:
         from anki.collection import Collection
     except ImportError:
-        raise ExporterError(INSTALL_HINT.replace("push", "pull")) from None
+        raise ExporterError(INSTALL_HINT.format(command="pull")) from None
     with tempfile.TemporaryDirectory(prefix="exporter-pull-") as scratch:
         folder = Path(scratch)
         if source.target is not None:
