@@ -26,6 +26,7 @@ from exporter.markdown import is_link, render_markdown
 from exporter.strict_yaml import UNSTORABLE
 
 _NO_TARGETS: Mapping[str, str] = MappingProxyType({})
+_BETWEEN_BLOCKS = re.compile(r">\s+<")
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,11 @@ def _markdown(html: str, image_targets: Mapping[str, str]) -> Converted:
             other = _MarkdownWriter(image_targets, style, bool(escapes))
             if render_markdown(written := other.convert(html)).html == html:
                 return Converted(written, tuple(sorted(other.dropped)))
-        if ("<em>" in html and "<strong>" in html) or html.count("<em>") > 1:
-            # Emphasis nested three deep may have no Markdown that writes it so.
+        # Emphasis nested three deep may have no Markdown that writes it so; a field
+        # whose blocks an editor joined without line breaks only reads back joined.
+        nested = ("<em>" in html and "<strong>" in html) or html.count("<em>") > 1
+        rendered = render_markdown(markdown).html
+        if nested and _BETWEEN_BLOCKS.sub("><", rendered) != _BETWEEN_BLOCKS.sub("><", html):
             writer.dropped.add("emphasis nested this way")
     return Converted(markdown, tuple(sorted(writer.dropped)))
 

@@ -399,3 +399,11 @@ def test_plain_text_fields() -> None:
         "Bold link it", ("bold", "italic", "links")
     )
     assert html_to_text('<span style="color:red">red</span>') == Converted("red", ("colours",))
+
+
+def test_blocks_joined_by_an_editor_are_not_told_as_lost_emphasis() -> None:
+    # Anki's editor saves an added paragraph right after the last one, with no line break.
+    html = render_markdown("Some *a* and **b** and *c*.").html + "<p>Added on the phone.</p>"
+    assert html_to_markdown(html) == Converted(
+        "Some *a* and **b** and *c*.\n\nAdded on the phone.", ()
+    )
