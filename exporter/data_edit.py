@@ -3,7 +3,6 @@ every other byte (comments, order, quoting, blank lines, line endings) stays as 
 
 from __future__ import annotations
 
-import copy
 import difflib
 import re
 import unicodedata
@@ -551,26 +550,75 @@ def _reindented(lines: list[str], dash: int, keys: int) -> str:
 def _reads_back(
     original: str, result: str, edits: Sequence[FieldEdit], appended: Sequence[Question | Theme]
 ) -> bool:
-    """Tell whether `result` reads as `original` with the edits made.
+    """Tell whether `result` reads as `original` with the edits made: the items edited or
+    appended as their new values, every other node as it was.
 
-    The loader of data files reads the whole file; every value written was checked with
-    both loaders as it was written (they differ on a few characters), as dump does.
+    The loader of data files reads both; every value written was checked with both
+    loaders as it was written (they differ on a few characters), as dump does. Only the
+    items changed are made into values: for the rest, equal nodes read alike.
     """
     try:
-        before, after = _reading(original, LOADER), _reading(result, LOADER)
+        before = yaml.compose(original.removeprefix("\ufeff"), Loader=LOADER)
+        after = yaml.compose(result.removeprefix("\ufeff"), Loader=LOADER)
     except yaml.YAMLError:
         return False
-    return _with_edits(before, edits, appended) == after
+    if not isinstance(before, MappingNode) or not isinstance(after, MappingNode):
+        return False
+    changes: dict[tuple[str, str], list[FieldEdit]] = {}
+    for edit in edits:
+        changes.setdefault((edit.section, edit.item_id), []).append(edit)
+    added = {(_section_of(item), item.id) for item in appended}
+    expected = _outline(before, set(changes))
+    for key, items in expected:
+        if not isinstance(items, list):
+            continue
+        for position, item in enumerate(items):
+            if isinstance(item, tuple) and item[0] == "read":
+                items[position] = ("read", _edited(item[1], changes[(key, item[2])]), item[2])
+    for item in appended:
+        section = _section_of(item)
+        entry = ("read", _item_reading(_as_data(item)), item.id)
+        found = [items for key, items in expected if key == section and isinstance(items, list)]
+        if found:
+            found[-1].append(entry)
+        else:
+            expected.append((section, [entry]))
+    return _outline(after, set(changes) | added) == expected
 
 
-def _reading(text: str, loader: type[yaml.SafeLoader]) -> object:
-    """The data of `text`, its items' values cleaned as load cleans them, empty ones left out."""
-    data: object = yaml.load(text.removeprefix("\ufeff"), Loader=loader)
-    if isinstance(data, dict):
-        for section in _KEYS:
-            if isinstance(data.get(section), list):
-                data[section] = [_item_reading(item) for item in data[section]]
-    return data
+def _outline(root: MappingNode, changed: set[tuple[str, str]]) -> list[tuple[str, object]]:
+    """The file as comparable values: each section a list of its items, the items in
+    `changed` (by section and id) as values read as load reads them, all else as nodes."""
+    outline: list[tuple[str, object]] = []
+    for key_node, node in root.value:
+        key = str(key_node.value)
+        if key in _KEYS and isinstance(node, SequenceNode):
+            outline.append((key, [_item_outline(key, item, changed) for item in node.value]))
+        elif key in _KEYS and isinstance(node, ScalarNode) and node.tag == _NULL:
+            outline.append((key, []))
+        else:
+            outline.append((key, _plain(node)))
+    return outline
+
+
+def _item_outline(section: str, node: Node, changed: set[tuple[str, str]]) -> object:
+    id_node = _pairs(node).get("id", (None, None))[1]
+    item_id = id_node.value.strip() if isinstance(id_node, ScalarNode) else None
+    if item_id is not None and (section, item_id) in changed:
+        value = yaml.constructor.SafeConstructor().construct_document(node)
+        return ("read", _item_reading(value), item_id)
+    return _plain(node)
+
+
+def _plain(node: Node) -> object:
+    """`node` as nested tuples of tags and texts: equal for nodes that read alike."""
+    if isinstance(node, ScalarNode):
+        return (node.tag, node.value)
+    if isinstance(node, SequenceNode):
+        return (node.tag, *(_plain(item) for item in node.value))
+    if isinstance(node, MappingNode):
+        return (node.tag, *((_plain(key), _plain(value)) for key, value in node.value))
+    return node
 
 
 def _item_reading(item: object) -> object:
@@ -588,28 +636,17 @@ def _value_reading(key: str, value: object) -> object:
     return value
 
 
-def _with_edits(
-    data: object, edits: Sequence[FieldEdit], appended: Sequence[Question | Theme]
-) -> object:
-    """`data` (a reading) with `edits` made and `appended` added."""
-    data = copy.deepcopy(data)
-    if not isinstance(data, dict):
-        return data
-    items: dict[tuple[str, object], list[dict[object, object]]] = {}
-    for section in _KEYS:
-        for item in data.get(section) or []:
-            if isinstance(item, dict):
-                items.setdefault((section, item.get("id")), []).append(item)
+def _edited(reading: object, edits: Sequence[FieldEdit]) -> object:
+    """An item's `reading` with `edits` made."""
+    if not isinstance(reading, dict):
+        return reading
+    reading = dict(reading)
     for edit in edits:
-        for item in items.get((edit.section, edit.item_id), []):
-            if edit.value:
-                item[edit.key] = edit.value
-            else:
-                item.pop(edit.key, None)
-    for added in appended:
-        section = _section_of(added)
-        data[section] = [*(data.get(section) or []), _item_reading(_as_data(added))]
-    return data
+        if edit.value:
+            reading[edit.key] = edit.value
+        else:
+            reading.pop(edit.key, None)
+    return reading
 
 
 def _as_data(item: Question | Theme) -> dict[str, object]:

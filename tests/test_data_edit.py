@@ -472,3 +472,25 @@ def test_random_edits_of_real_files_change_only_their_values(data: st.DataObject
     if variant == "crlf":
         assert result.startswith("\ufeff")
         assert result.count("\n") == result.count("\r\n")
+
+
+def test_a_result_that_reads_otherwise_is_caught() -> None:
+    from exporter.data_edit import _reads_back
+
+    original = (
+        "deck:\n  id: d\n  title: T\nquestions:\n  - id: a\n    question: Q\n    answer: A\n"
+        "  - id: b\n    question: R\n    answer: B\n"
+    )
+    edit = [FieldEdit("questions", "a", "answer", "New")]
+    written = original.replace("answer: A", "answer: New")
+    assert _reads_back(original, written, edit, [])
+    swallowed = original.replace("answer: A\n", "answer: |\n      New\n    ")
+    broken = {
+        "a block swallows the next item": swallowed.replace("  - id: b", "      - id: b"),
+        "another item changed": written.replace("answer: B", "answer: C"),
+        "the deck changed": written.replace("title: T", "title: U"),
+        "an appended item is missing": written,
+    }
+    for why, result in broken.items():
+        appended = [Question("c", "S", "C")] if "appended" in why else []
+        assert not _reads_back(original, result, edit, appended), why
