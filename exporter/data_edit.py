@@ -69,8 +69,9 @@ def edit_data(
     # The loaders' marks do not agree on whether a byte order mark counts: edit without it.
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     for only_quoted in (False, True):
-        result = bom + _Editor(text.removeprefix(bom), only_quoted).edited(cleaned, appended)
-        if _reads_back(text, result, cleaned, appended):
+        editor = _Editor(text.removeprefix(bom), only_quoted)
+        result = bom + editor.edited(cleaned, appended)
+        if _reads_back(editor.root, result, cleaned, appended):
             return result
     raise ExporterError("the edits cannot be written so that the data file reads back as them")
 
@@ -548,21 +549,23 @@ def _reindented(lines: list[str], dash: int, keys: int) -> str:
 
 
 def _reads_back(
-    original: str, result: str, edits: Sequence[FieldEdit], appended: Sequence[Question | Theme]
+    before: MappingNode,
+    result: str,
+    edits: Sequence[FieldEdit],
+    appended: Sequence[Question | Theme],
 ) -> bool:
-    """Tell whether `result` reads as `original` with the edits made: the items edited or
-    appended as their new values, every other node as it was.
+    """Tell whether `result` reads as the file read as `before` with the edits made: the
+    items edited or appended as their new values, every other node as it was.
 
     The loader of data files reads both; every value written was checked with both
     loaders as it was written (they differ on a few characters), as dump does. Only the
     items changed are made into values: for the rest, equal nodes read alike.
     """
     try:
-        before = yaml.compose(original.removeprefix("\ufeff"), Loader=LOADER)
         after = yaml.compose(result.removeprefix("\ufeff"), Loader=LOADER)
     except yaml.YAMLError:
         return False
-    if not isinstance(before, MappingNode) or not isinstance(after, MappingNode):
+    if not isinstance(after, MappingNode):
         return False
     changes: dict[tuple[str, str], list[FieldEdit]] = {}
     for edit in edits:

@@ -475,7 +475,7 @@ def test_random_edits_of_real_files_change_only_their_values(data: st.DataObject
 
 
 def test_a_result_that_reads_otherwise_is_caught() -> None:
-    from exporter.data_edit import _reads_back
+    from exporter.data_edit import _reads_back, _root
 
     original = (
         "deck:\n  id: d\n  title: T\nquestions:\n  - id: a\n    question: Q\n    answer: A\n"
@@ -483,7 +483,7 @@ def test_a_result_that_reads_otherwise_is_caught() -> None:
     )
     edit = [FieldEdit("questions", "a", "answer", "New")]
     written = original.replace("answer: A", "answer: New")
-    assert _reads_back(original, written, edit, [])
+    assert _reads_back(_root(original), written, edit, [])
     swallowed = original.replace("answer: A\n", "answer: |\n      New\n    ")
     broken = {
         "a block swallows the next item": swallowed.replace("  - id: b", "      - id: b"),
@@ -493,4 +493,4 @@ def test_a_result_that_reads_otherwise_is_caught() -> None:
     }
     for why, result in broken.items():
         appended = [Question("c", "S", "C")] if "appended" in why else []
-        assert not _reads_back(original, result, edit, appended), why
+        assert not _reads_back(_root(original), result, edit, appended), why
