@@ -163,7 +163,9 @@ def _pull_deck(
         for note in anki.in_deck(deck.title)
         if note.guid not in known and REMOVED_TAG not in note.tags
     ]
-    new_items, listed = _added_items(deck, added, pictures, found)
+    # The pictures of notes only listed are not copied: they go to a register of their own.
+    listing = pictures if add_new else _Pictures(item, anki.media, path.parent)
+    new_items, listed = _added_items(deck, added, listing, found)
     appended = add_new and bool(new_items)
     after = before
     if found.edits or appended:

@@ -476,3 +476,27 @@ def test_without_ankis_backend_one_line_says_how_to_install_it(
     result = _pull(runner, data, "--collection", str(pushed))
     assert result.exit_code == 1
     assert result.stderr == "exporter pull needs Anki's backend: pip install 'exporter[anki]'\n"
+
+
+def test_the_picture_of_a_note_only_listed_is_not_copied(
+    runner: CliRunner, data: Path, pushed: Path
+) -> None:
+    with opened_collection(pushed) as col:
+        name = col.media.add_file(str(PICTURE))
+        basic = col.models.by_name("Basic")
+        assert basic is not None
+        note = col.new_note(basic)
+        note["Front"] = "Which diagram explains the RSP?"
+        note["Back"] = f'This one: <img src="{name}">'
+        deck_id = col.decks.id_for_name(DECK_NAME)
+        assert deck_id is not None
+        col.add_note(note, deck_id)
+    _edit_in_anki(pushed, "Why do you want", "Answer", **{"inspired": "moved"})
+    listed = _pull(runner, data, "--collection", str(pushed))
+    assert listed.exit_code == 0, listed.output
+    assert "1 added in Anki waiting" in listed.stdout
+    assert not (data.parent / name).exists()
+    appended = _pull(runner, data, "--collection", str(pushed), "--add-new")
+    assert appended.exit_code == 0, appended.output
+    assert load_deck(data).questions[-1].answer == f"This one: ![]({name})"
+    assert (data.parent / name).read_bytes() == PICTURE.read_bytes()
