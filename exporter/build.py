@@ -107,7 +107,7 @@ def build(
                 now = clock()  # once the lock is held: waiting must not age the times
                 for warning in _orphaned_states(decks):
                     tell(warning)
-                files = [state_files(_source(deck), deck.id, out_dir) for deck in decks]
+                files = [state_files(source_of(deck), deck.id, out_dir) for deck in decks]
                 planned = _plans(rendered, files, now, created, options)
                 moves = _moves(decks, planned)
                 built = [
@@ -130,7 +130,7 @@ def check_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
         rendered = render_decks(decks, lambda step, deck: None)
     _check_output_names(decks, Path("out"))
     now, created = clock(), creation_time()
-    files = [state_files(_source(deck), deck.id) for deck in decks]
+    files = [state_files(source_of(deck), deck.id) for deck in decks]
     _plans(rendered, files, now, created, BuildOptions())
     return decks
 
@@ -242,13 +242,13 @@ def _check_output_names(decks: Sequence[Deck], out_dir: Path) -> None:
     options = BuildOptions()
     for deck in decks:
         names = [out_dir / name for _, name, _ in _documents(deck, options)]
-        state = state_beside(_source(deck))
+        state = state_beside(source_of(deck))
         for path in [out_dir / f"{deck.id}.apkg", *names, state]:
             first = writers.setdefault(path.resolve(), (deck, path))[0]
             if first is not deck:
                 problems.append(
                     Problem(
-                        _source(deck),
+                        source_of(deck),
                         deck.lines.get("id"),
                         f"deck '{deck.id}' would write {path}, which deck '{first.id}'"
                         f" ({first.source}) writes too; give one of them another id or file name",
@@ -268,7 +268,7 @@ def _refuse_kind_changes(decks: Sequence[Deck], plans: Sequence[BuildPlan]) -> N
         for change in plan.kind_changes:
             problems.append(
                 Problem(
-                    _source(deck),
+                    source_of(deck),
                     items[change.item_id].get("id"),
                     f"{change.now} '{change.item_id}' was a {change.was} in earlier builds, and"
                     f" Anki cannot turn a {change.was}'s note into a {change.now}'s: give it a"
@@ -306,7 +306,7 @@ def _orphaned_states(decks: Sequence[Deck]) -> list[str]:
     file of the state's name is its data file: one named on the command line may have
     any suffix."""
     warnings = []
-    for folder in sorted({state_beside(_source(deck)).parent for deck in decks}):
+    for folder in sorted({state_beside(source_of(deck)).parent for deck in decks}):
         names = {path.stem for path in folder.iterdir() if not path.name.endswith(STATE_SUFFIX)}
         for state in sorted(folder.glob(f"*{STATE_SUFFIX}")):
             if state.name.removesuffix(STATE_SUFFIX) not in names:
@@ -330,7 +330,8 @@ def _keep_cached_states(files: Sequence[StateFiles], plans: Sequence[BuildPlan])
             where.legacy.unlink(missing_ok=True)
 
 
-def _source(deck: Deck) -> Path:
+def source_of(deck: Deck) -> Path:
+    """The data file `deck` was read from."""
     if deck.source is None:
         raise ValueError(f"deck '{deck.id}' was not read from a file")
     return deck.source

@@ -30,13 +30,13 @@ from exporter.anki.notes import THEME_TYPE, NoteContent, note_contents
 from exporter.anki.reading import AnkiNotes, AnkiSource, anki_notes
 from exporter.anki.state import MAX_SECONDS, REMOVED_TAG, BuildState, StampedNote
 from exporter.anki.state_files import decks_locked, state_files, state_to_json
-from exporter.build import gc_paused, render_decks
+from exporter.build import gc_paused, render_decks, source_of
 from exporter.data_edit import FieldEdit, edit_data
 from exporter.errors import DataError, ExporterError, Problem
 from exporter.files import read_regular_file
 from exporter.html_markdown import Converted, html_to_markdown, html_to_text
 from exporter.images import read_picture
-from exporter.importer import MAX_ITEM_ID_WORDS, slugify
+from exporter.importer import MAX_ITEM_ID_WORDS, slugify, unique_id
 from exporter.load import RESERVED_TAG_PREFIX, load_decks
 from exporter.markdown import render_markdown
 from exporter.model import Deck, Question, Theme
@@ -138,7 +138,7 @@ def _pull_deck(
     item: RenderedDeck, anki: AnkiNotes, prefer: Prefer | None, add_new: bool
 ) -> DeckPull:
     deck = item.deck
-    path = _source(deck)
+    path = source_of(deck)
     before = read_regular_file(path).decode("utf-8")
     ours = note_contents(item)
     items: dict[str, Question | Theme] = {question.id: question for question in deck.questions}
@@ -200,7 +200,7 @@ def _compare_note(
     what = f"{ours.kind} '{item.id}'"
     if len(theirs.fields) != len(ours.fields):
         message = f"{what}: its note in Anki has another note type; not pulled"
-        found.notices.append(Problem(_source(deck), _line(item, ()), message, "warning"))
+        found.notices.append(Problem(source_of(deck), _line(item, ()), message, "warning"))
         return
     older = base is not None and theirs.mod < base.mod
     for index, (mine, their_field) in enumerate(zip(ours.fields, theirs.fields, strict=True)):
@@ -219,7 +219,7 @@ def _compare_note(
         found.edits += edits
         found.pulled_fields.setdefault(ours.guid, set()).add(index)
         changed = ", ".join(dict.fromkeys(edit.key for edit in edits))
-        found.pulled.append(Problem(_source(deck), line, f"{what}: {changed} pulled from Anki"))
+        found.pulled.append(Problem(source_of(deck), line, f"{what}: {changed} pulled from Anki"))
     if isinstance(item, Question):
         _compare_tags(deck, item, ours, base, theirs, prefer, found)
 
@@ -281,7 +281,7 @@ def _to_pull(verdict: Verdict, told: _Told, prefer: Prefer | None, found: _Found
             f" {when:%Y-%m-%d %H:%M} UTC (exporter push sends it); kept the data"
             f" (Anki's text: {told.anki_text})"
         )
-        found.notices.append(Problem(_source(told.deck), told.line, message, "warning"))
+        found.notices.append(Problem(source_of(told.deck), told.line, message, "warning"))
     elif verdict == "conflict":
         changed = "changed in Anki and in the data"
         if told.base is None:
@@ -289,7 +289,7 @@ def _to_pull(verdict: Verdict, told: _Told, prefer: Prefer | None, found: _Found
         message = f"{told.what} {changed}; kept the data (Anki's text: {told.anki_text})"
         kept = found.notices if prefer == "data" else found.conflicts
         kept.append(
-            Problem(_source(told.deck), told.line, message, "warning" if prefer else "error")
+            Problem(source_of(told.deck), told.line, message, "warning" if prefer else "error")
         )
     return False
 
@@ -327,7 +327,7 @@ def _tell_unheld(deck: Deck, line: int | None, what: str, field_html: str, found
     dropped = _markdown_of(field_html).dropped
     if dropped:
         message = f"{what} has {', '.join(dropped)}, which Markdown cannot hold; nothing to pull"
-        found.notices.append(Problem(_source(deck), line, message, "warning"))
+        found.notices.append(Problem(source_of(deck), line, message, "warning"))
 
 
 def _field_edits(
@@ -348,7 +348,7 @@ def _field_edits(
     targets = pictures.targets(their_field)
     if isinstance(targets, str):
         found.notices.append(
-            Problem(_source(deck), line, f"{what}: {targets}; not pulled", "warning")
+            Problem(source_of(deck), line, f"{what}: {targets}; not pulled", "warning")
         )
         return None
     section: Literal["questions", "themes"] = "questions" if kind == "question" else "themes"
@@ -378,7 +378,7 @@ def _field_edits(
         if key in values and not values[key]:
             found.notices.append(
                 Problem(
-                    _source(deck),
+                    source_of(deck),
                     line,
                     f"{what}: its {key} is empty in Anki; not pulled",
                     "warning",
@@ -389,7 +389,7 @@ def _field_edits(
         words = ", ".join(sorted(set(dropped)))
         found.notices.append(
             Problem(
-                _source(deck),
+                source_of(deck),
                 line,
                 f"{what}: Anki's {keys[0]} has {words}, which Markdown cannot hold; pulled"
                 " as the nearest Markdown",
@@ -537,7 +537,7 @@ def _compare_tags(
     tags += [tag for key, tag in their_tags.items() if key not in mine]
     found.edits.append(FieldEdit("questions", item.id, "tags", tuple(tags)))
     message = f"question '{item.id}': tags pulled from Anki"
-    found.pulled.append(Problem(_source(deck), line, message))
+    found.pulled.append(Problem(source_of(deck), line, message))
 
 
 def _equal(first: object, second: object) -> bool:
@@ -598,7 +598,7 @@ def _added_items(
 ) -> tuple[tuple[Question | Theme, ...], tuple[str, ...]]:
     """The notes added in Anki to the deck, as questions and themes of the data, with ids
     made from their text; and a line naming each."""
-    taken = {question.id for question in deck.questions} | {theme.id for theme in deck.themes}
+    taken = dict.fromkeys([*(q.id for q in deck.questions), *(t.id for t in deck.themes)], 1)
     items: list[Question | Theme] = []
     for note in notes:
         first = note.fields[0] if note.fields else ""
@@ -614,14 +614,14 @@ def _added_items(
             reason = targets if isinstance(targets, str) else "it has no text on one side"
             found.notices.append(
                 Problem(
-                    _source(deck),
+                    source_of(deck),
                     None,
                     f"note {note.id} added in Anki: {reason}; not pulled",
                     "warning",
                 )
             )
             continue
-        item_id = _unique(slugify(text, MAX_ITEM_ID_WORDS), taken)
+        item_id = unique_id(slugify(text, MAX_ITEM_ID_WORDS), taken)
         if _type_name(note) == THEME_TYPE.name:
             items.append(Theme(item_id, text, answer))
             continue
@@ -650,15 +650,6 @@ def _type_name(note: Note) -> str:
     return str(note_type["name"]) if note_type else ""
 
 
-def _unique(slug: str, taken: set[str]) -> str:
-    candidate, number = slug, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{slug}-{number}"
-    taken.add(candidate)
-    return candidate
-
-
 def _by_line(problem: Problem) -> int:
     return problem.line or 0
 
@@ -669,12 +660,6 @@ def _line(item: Question | Theme, keys: Sequence[str]) -> int | None:
         if key in item.lines:
             return item.lines[key]
     return None
-
-
-def _source(deck: Deck) -> Path:
-    if deck.source is None:
-        raise ValueError(f"deck '{deck.id}' was not read from a file")
-    return deck.source
 
 
 def _state_after(

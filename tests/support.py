@@ -76,6 +76,16 @@ def write_data(folder: Path, text: str, name: str = "deck.yaml") -> Path:
     return path
 
 
+def write_big_deck(folder: Path, answer: str) -> Path:
+    """Write a deck `big` of 1,500 questions into `folder`; each `answer` is formatted
+    with its number `n`."""
+    questions = "".join(
+        f"  - id: q{n}\n    question: Question {n}?\n    answer: {answer.format(n=n)}\n"
+        for n in range(1500)
+    )
+    return write_data(folder, f"deck:\n  id: big\n  title: Big\nquestions:\n{questions}")
+
+
 MINIMAL_DECK = """\
 deck:
   id: demo

@@ -16,7 +16,7 @@ from anki.collection import Collection, ExportAnkiPackageOptions
 from anki.import_export_pb2 import ExportLimit
 from click.testing import CliRunner, Result
 from docx import Document
-from support import FIXTURES, held_open, opened_collection, write_data
+from support import FIXTURES, held_open, opened_collection, write_big_deck
 
 from exporter.anki.notes import QUESTION_TYPE
 from exporter.cli import CONFLICTS_EXIT, main
@@ -419,11 +419,7 @@ def test_hostile_fields_are_pulled_as_text_with_a_warning(
 def test_a_pull_killed_while_writing_leaves_the_old_file_or_the_new(
     tmp_path: Path, delay: float
 ) -> None:
-    questions = "".join(
-        f"  - id: q{n}\n    question: Question {n}?\n    answer: |\n      Answer {n}.\n"
-        for n in range(1500)
-    )
-    data = write_data(tmp_path / "big", f"deck:\n  id: big\n  title: Big\nquestions:\n{questions}")
+    data = write_big_deck(tmp_path / "big", "Answer {n}.")
     collection = tmp_path / "collection.anki2"
     Collection(str(collection)).close()
     exporter = [sys.executable, "-m", "exporter"]
@@ -467,15 +463,6 @@ def test_a_pull_killed_while_writing_leaves_the_old_file_or_the_new(
     assert again.returncode == 0, again.stderr
     assert (data.parent / "deck.yaml").read_bytes() == after["deck.yaml"]
     assert not list(data.parent.glob(".*.tmp"))
-
-
-def test_without_ankis_backend_one_line_says_how_to_install_it(
-    runner: CliRunner, data: Path, pushed: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "anki.collection", None)  # as if not installed
-    result = _pull(runner, data, "--collection", str(pushed))
-    assert result.exit_code == 1
-    assert result.stderr == "exporter pull needs Anki's backend: pip install 'exporter[anki]'\n"
 
 
 def test_the_picture_of_a_note_only_listed_is_not_copied(

@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 from click.testing import CliRunner, Result
-from support import FIXTURES, answer_every_card, held_open, opened_collection, write_data
+from support import (
+    FIXTURES,
+    answer_every_card,
+    held_open,
+    opened_collection,
+    write_big_deck,
+    write_data,
+)
 
 from exporter.anki import notes
 from exporter.anki.collection import anki_base
@@ -309,13 +316,20 @@ def test_no_profiles_and_no_collection_are_one_line_errors(
     assert missing.stderr == f"{tmp_path / 'none.anki2'}: no such Anki collection\n"
 
 
+@pytest.mark.parametrize("command", ["push", "pull"])
 def test_without_ankis_backend_one_line_says_how_to_install_it(
-    runner: CliRunner, data: Path, collection_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner,
+    data: Path,
+    collection_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
 ) -> None:
     monkeypatch.setitem(sys.modules, "anki.collection", None)  # as if not installed
-    result = _push(runner, data, "--collection", str(collection_path))
+    result = runner.invoke(main, [command, str(data), "--collection", str(collection_path)])
     assert result.exit_code == 1
-    assert result.stderr == "exporter push needs Anki's backend: pip install 'exporter[anki]'\n"
+    assert (
+        result.stderr == f"exporter {command} needs Anki's backend: pip install 'exporter[anki]'\n"
+    )
 
 
 def test_profile_and_collection_together_are_a_usage_error(
@@ -356,11 +370,7 @@ def test_a_data_mistake_changes_nothing_in_the_collection(
 def test_a_push_killed_while_importing_leaves_all_or_nothing(
     tmp_path: Path, collection_path: Path, delay: float
 ) -> None:
-    questions = "".join(
-        f"  - id: q{n}\n    question: Question {n}?\n    answer: Answer {n}, {'word ' * 50}\n"
-        for n in range(1500)
-    )
-    data = write_data(tmp_path / "big", f"deck:\n  id: big\n  title: Big\nquestions:\n{questions}")
+    data = write_big_deck(tmp_path / "big", "Answer {n}, " + "word " * 50)
     out = tmp_path / "out"
     push = [sys.executable, "-m", "exporter", "push", str(data), "--collection"]
     process = subprocess.Popen([*push, str(collection_path), "--out", str(out), "--no-practice"])

@@ -48,6 +48,7 @@ __all__ = [
     "parse_document",
     "read_document",
     "slugify",
+    "unique_id",
 ]
 
 # A title drawn between lines of "=====" in a text file: the lines are not its words.
@@ -253,12 +254,12 @@ def _deck(
         questions=tuple(
             replace(
                 question,
-                id=_unique(question.id or slugify(question.question, MAX_ITEM_ID_WORDS), taken),
+                id=unique_id(question.id or slugify(question.question, MAX_ITEM_ID_WORDS), taken),
             )
             for question in questions
         ),
         themes=tuple(
-            replace(theme, id=_unique(slugify(theme.title, MAX_ITEM_ID_WORDS), taken))
+            replace(theme, id=unique_id(slugify(theme.title, MAX_ITEM_ID_WORDS), taken))
             for theme in themes
         ),
     )
@@ -302,7 +303,7 @@ def slugify(text: str, max_words: int) -> str:
     return "-".join(significant[:max_words]) or "item"
 
 
-def _unique(slug: str, taken: dict[str, int]) -> str:
+def unique_id(slug: str, taken: dict[str, int]) -> str:
     """`slug`, or `slug-2`, `slug-3`… when it is taken; `taken` counts each slug's uses."""
     candidate = slug
     while candidate in taken:
