@@ -596,6 +596,9 @@ class _MarkdownWriter(MarkdownConverter):
             elif el.name in ("em", "i") and parent in _EMPHASIS and direct and _at_edge(el):
                 # `***a***` reads as <em><strong>, `***a*b**` may too
                 clash = outer == "*" and (_alone(el) or _fits_underscore(el.parent or el))
+            elif parent in _EMPHASIS and direct and _at_edge(el) and not _alone(el):
+                # `*a**:***`: after punctuation its stars may close the outer ones
+                clash = outer == "*"
             else:
                 clash = after is not None and not _fits_underscore(after)
             # An emphasis of its kind inside a word inside it takes the stars.
