@@ -53,13 +53,16 @@ class _Place:
 class _Text:
     """One Markdown text being written into `container` (the body or a table cell),
     `width` EMU wide. `marker` is the bullet or number (numbering id, level) that the
-    next paragraph carries: the one of the list item being opened."""
+    next paragraph carries: the one of the list item being opened. `size` and `space`
+    replace the styles' sizes and spacing, when given."""
 
     writer: DocxWriter
     media: Mapping[str, Media]
     container: Element
     width: int
     marker: tuple[int, int] | None = None
+    size: int | None = None  # half points, for text of one size throughout (a cue card)
+    space: tuple[int, int] | None = None  # twips before and after each paragraph, then
 
 
 def write_body_blocks(
@@ -69,13 +72,28 @@ def write_body_blocks(
     _write(blocks, _Text(writer, media, writer.body, writer.text_width), _Place())
 
 
+def write_blocks(
+    writer: DocxWriter,
+    media: Mapping[str, Media],
+    blocks: Iterable[Block],
+    container: Element,
+    width: int,
+    size: int | None = None,
+    space: tuple[int, int] | None = None,
+) -> None:
+    """Append `blocks` to `container` (a table cell's element), `width` EMU wide; all
+    text `size` half points large and `space` twips apart, when given."""
+    text = _Text(writer, media, container, width, size=size, space=space)
+    _write(blocks, text, _Place())
+
+
 def write_cell_blocks(
     writer: DocxWriter, media: Mapping[str, Media], blocks: Iterable[Block], cell: _Cell
 ) -> None:
     """Write `blocks` into the empty table `cell`, in order, tables nested in it."""
     tc = cell._tc
     tc.remove(cell_paragraph(cell))
-    _write(blocks, _Text(writer, media, tc, int(cell.width or writer.text_width)), _Place())
+    write_blocks(writer, media, blocks, tc, int(cell.width or writer.text_width))
     if tc[-1].tag != qn("w:p"):  # a cell ends with a paragraph, even after a table
         writer.paragraph(None, container=tc)
 
@@ -95,7 +113,7 @@ def _new_paragraph(
     if place.quotes or place.lists:
         extra = CODE_INDENT if style == "Code Block" and not marker else 0
         indent = (place.indent + extra, LIST_INDENT if marker else 0)
-    layout = Layout(marker, indent, left_rule=place.quotes > 0, rule_below=rule)
+    layout = Layout(marker, indent, place.quotes > 0, rule, size=text.size, space=text.space)
     style = style or ("List Paragraph" if place.lists else None)
     return text.writer.paragraph(style, container=text.container, layout=layout)
 
@@ -114,7 +132,7 @@ def _paragraph(block: Paragraph, text: _Text, place: _Place) -> None:
 
 
 def _code_block(block: CodeBlock, text: _Text, place: _Place) -> None:
-    text_run(_new_paragraph(text, place, "Code Block"), block.text)
+    text_run(_new_paragraph(text, place, "Code Block"), block.text, size=text.size)
 
 
 def _rule(block: Rule, text: _Text, place: _Place) -> None:
@@ -189,4 +207,5 @@ def _spans(paragraph: Element, spans: Iterable[Span], text: _Text, bold: bool = 
             italic=span.italic,
             strike=span.strike,
             style_id=style,
+            size=text.size,
         )

@@ -42,7 +42,7 @@ def handout_docx(rendered: RenderedDeck, created: int, modified: int, page_size:
     _write_contents(writer, deck)
     _write_questions(writer, rendered, lambda question: _write_answer(writer, rendered, question))
     _write_themes(writer, rendered)
-    return _save(writer, deck, deck.title, created, modified)
+    return save_document(writer, deck, deck.title, created, modified)
 
 
 def practice_docx(rendered: RenderedDeck, created: int, modified: int, page_size: str) -> bytes:
@@ -56,7 +56,7 @@ def practice_docx(rendered: RenderedDeck, created: int, modified: int, page_size
     text_run(writer.paragraph(None), PRACTICE_INTRO)
     _write_questions(writer, rendered, lambda _: _write_ruled_lines(writer))
     _write_themes(writer, rendered)
-    return _save(writer, deck, f"{deck.title} (practice)", created, modified)
+    return save_document(writer, deck, f"{deck.title} (practice)", created, modified)
 
 
 def question_bookmark(number: int) -> str:
@@ -132,8 +132,9 @@ def _write_themes(writer: DocxWriter, rendered: RenderedDeck) -> None:
     writer.place(table)
 
 
-def _save(writer: DocxWriter, deck: Deck, title: str, created: int, modified: int) -> bytes:
-    """Set the document's properties, titled `title`, and return it saved."""
+def save_document(writer: DocxWriter, deck: Deck, title: str, created: int, modified: int) -> bytes:
+    """Set the properties of `writer`'s document of `deck`, titled `title`, and return
+    it saved."""
     tags = (tag for question in deck.questions for tag in question.tags)
     writer.set_properties(
         title=title,

@@ -27,8 +27,14 @@ from lxml import etree
 
 from exporter.images import Media
 from exporter.outputs import normalize_zip
+from exporter.word.template import (
+    BODY_FONT,
+    HANDOUT_MARGINS,
+    Margins,
+    new_document,
+    set_up_page,
+)
 from exporter.word.template import Element as Element  # re-exported: blocks and handout use it
-from exporter.word.template import new_document, set_up_page
 
 HEADER_FILL = "E7E6E6"
 # Word's limit for a document property such as its title or keywords.
@@ -45,7 +51,9 @@ class Layout:
 
     `number` is the (numbering id, level) of its bullet or number; `indent` its left
     indent and the hanging part its marker takes; `left_rule` the line of a quotation,
-    `rule_below` a thematic break's; `align` its alignment (Word's `jc` values).
+    `rule_below` a thematic break's; `align` its alignment (Word's `jc` values);
+    `size` the size of its text in half points, and `space` the space around it (before
+    and after, in twips; lines single-spaced), when the styles' are not wanted.
     """
 
     number: tuple[int, int] | None = None
@@ -53,12 +61,15 @@ class Layout:
     left_rule: bool = False
     rule_below: bool = False
     align: str | None = None
+    size: int | None = None
+    space: tuple[int, int] | None = None
 
 
 _BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _KEEP_NEXT = qn("w:keepNext")
 _R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
 _B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
+_SZ, _SZ_CS = qn("w:sz"), qn("w:szCs")
 _VAL, _HYPERLINK, _ANCHOR, _REL_ID = qn("w:val"), qn("w:hyperlink"), qn("w:anchor"), qn("r:id")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
@@ -70,9 +81,16 @@ class DocxWriter:
     `text_width` is the width between the margins, in EMU.
     """
 
-    def __init__(self, page_size: str, header: str) -> None:
-        """Start a document on `page_size` (a key of template.PAGE_SIZES) headed by `header`."""
-        self._document = new_document()
+    def __init__(
+        self,
+        page_size: str,
+        header: str | None,
+        margins: Margins = HANDOUT_MARGINS,
+        body_font: str = BODY_FONT,
+    ) -> None:
+        """Start a document on `page_size` (a key of template.PAGE_SIZES) headed by
+        `header` (None: no header or footer), its text set in `body_font`."""
+        self._document = new_document(body_font)
         self._body: list[bytes] = []
         # A tree of its own, emptied at each flush: elements made inside python-docx's
         # document slow down as that document's history grows.
@@ -84,7 +102,7 @@ class DocxWriter:
         self._bullets: int | None = None  # the one numbering all bulleted lists share
         self._abstract_numbers: dict[bool, int] = {}  # by ordered
         self._last_number_id = 0
-        self.text_width, self.text_height = set_up_page(self._document, page_size, header)
+        self.text_width, self.text_height = set_up_page(self._document, page_size, header, margins)
 
     @property
     def body(self) -> Element:
@@ -262,6 +280,13 @@ def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layo
             # same borders; the `between` line rules each of them.
             _border(borders, "bottom", space=1, size=6)
             _border(borders, "between", space=1, size=6)
+    if layout.space:
+        before, after = layout.space
+        spacing = etree.SubElement(properties, qn("w:spacing"))
+        spacing.set(qn("w:before"), str(before))
+        spacing.set(qn("w:after"), str(after))
+        spacing.set(qn("w:line"), "240")  # single-spaced
+        spacing.set(qn("w:lineRule"), "auto")
     if layout.indent:
         left, hanging = layout.indent
         indent = etree.SubElement(properties, qn("w:ind"))
@@ -269,6 +294,8 @@ def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layo
         indent.set(qn("w:hanging"), str(hanging))
     if layout.align:
         etree.SubElement(properties, qn("w:jc")).set(_VAL, layout.align)
+    if layout.size:  # the paragraph mark's: the size of its bullet, or of its empty line
+        _set_size(etree.SubElement(properties, _RPR), layout.size)
 
 
 def _border(borders: Element, side: str, space: int, size: int) -> None:
@@ -321,11 +348,13 @@ def text_run(
     italic: bool = False,
     strike: bool = False,
     style_id: str | None = None,
+    size: int | None = None,
 ) -> None:
-    """Append a run of `text` to a paragraph or hyperlink; line breaks and tabs become
-    Word's own, and spaces at either end are kept."""
+    """Append a run of `text` to a paragraph or hyperlink, `size` half points large
+    when given; line breaks and tabs become Word's own, and spaces at either end are
+    kept."""
     run = etree.SubElement(container, _R)
-    if style_id or bold or italic or strike:
+    if style_id or bold or italic or strike or size:
         properties = etree.SubElement(run, _RPR)
         if style_id:
             etree.SubElement(properties, _RSTYLE).set(_VAL, style_id)
@@ -335,6 +364,8 @@ def text_run(
             etree.SubElement(properties, _I)
         if strike:
             etree.SubElement(properties, _STRIKE)
+        if size:
+            _set_size(properties, size)
     for piece in (
         _BREAK_OR_TAB.split(text) if ("\n" in text or "\t" in text or "\r" in text) else (text,)
     ):
@@ -347,6 +378,12 @@ def text_run(
             element.text = piece
             if piece[0].isspace() or piece[-1].isspace():
                 element.set(_XML_SPACE, "preserve")
+
+
+def _set_size(run_properties: Element, half_points: int) -> None:
+    value = str(half_points)
+    etree.SubElement(run_properties, _SZ).set(_VAL, value)
+    etree.SubElement(run_properties, _SZ_CS).set(_VAL, value)
 
 
 def add_internal_link(paragraph: Element, bookmark: str, text: str) -> None:

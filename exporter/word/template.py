@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, NamedTuple
 
 import docx
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Inches, Mm
+from docx.shared import Emu, Inches, Mm
 from lxml import etree
 
 Element = Any  # an lxml element; lxml ships no type information
@@ -25,31 +25,50 @@ _HEADING_STYLE_NAMES = {name.lower() for name in HEADING_STYLES}
 _TEMPLATE_EXTRAS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 
 
-def new_document() -> DocumentObject:
-    """A python-docx document of the default template, trimmed and restyled."""
+def new_document(body_font: str = BODY_FONT) -> DocumentObject:
+    """A python-docx document of the default template, trimmed and restyled, its text
+    set in `body_font`."""
     document = docx.Document()
     _drop_template_extras(document)
-    _set_styles(document)
+    _set_styles(document, body_font)
     return document
 
 
-def set_up_page(document: DocumentObject, page_size: str, header: str) -> tuple[int, int]:
-    """Set the page (a key of PAGE_SIZES), its header and its "Page n of m" footer;
-    return the width and height between the margins, in EMU."""
+class Margins(NamedTuple):
+    """A page's margins, in EMU."""
+
+    top: int
+    bottom: int
+    side: int
+
+
+HANDOUT_MARGINS = Margins(MARGIN, MARGIN, MARGIN)
+
+
+def set_up_page(
+    document: DocumentObject,
+    page_size: str,
+    header: str | None,
+    margins: Margins = HANDOUT_MARGINS,
+) -> tuple[int, int]:
+    """Set the page (a key of PAGE_SIZES) and its margins, and, unless `header` is None,
+    its header and its "Page n of m" footer; return the width and height between the
+    margins, in EMU."""
     width, height = PAGE_SIZES[page_size]
     section = document.sections[0]
     section.page_width, section.page_height = width, height
-    section.left_margin = section.right_margin = MARGIN
-    section.top_margin = section.bottom_margin = MARGIN
-    section.header.paragraphs[0].text = header
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
-    _add_field(footer._p, "PAGE")
-    footer.add_run(" of ")
-    _add_field(footer._p, "NUMPAGES")
+    section.left_margin = section.right_margin = Emu(margins.side)
+    section.top_margin, section.bottom_margin = Emu(margins.top), Emu(margins.bottom)
+    if header is not None:
+        section.header.paragraphs[0].text = header
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("Page ")
+        _add_field(footer._p, "PAGE")
+        footer.add_run(" of ")
+        _add_field(footer._p, "NUMPAGES")
     # From the size asked for: Word stores it rounded to twips.
-    return int(width - 2 * MARGIN), int(height - 2 * MARGIN)
+    return int(width - 2 * margins.side), int(height - margins.top - margins.bottom)
 
 
 def _add_field(paragraph: Element, instruction: str) -> None:
@@ -69,11 +88,11 @@ def _drop_template_extras(document: DocumentObject) -> None:
                 relationships.pop(rel_id)
 
 
-def _set_styles(document: DocumentObject) -> None:
+def _set_styles(document: DocumentObject, body_font: str) -> None:
     """Name the fonts outright and add the handout's own styles."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
-    _set_font_name(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), BODY_FONT)
+    _set_font_name(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), body_font)
     for style in styles.findall(qn("w:style")):
         # Built-in styles are stored under lowercase names ("heading 1").
         if (style.name_val or "").lower() in _HEADING_STYLE_NAMES:
