@@ -32,9 +32,13 @@ class Problem:
 
     def __str__(self) -> str:
         """`path:line: message`, with `warning: ` before the message of a warning."""
-        path, message = _one_line(str(self.path)), _one_line(self.message)
         if self.severity == "warning":
-            message = f"warning: {message}"
+            return self.located(f"warning: {self.message}")
+        return self.located(self.message)
+
+    def located(self, message: str | None = None) -> str:
+        """`path:line: message` (by default the problem's own), on one line."""
+        path, message = _one_line(str(self.path)), _one_line(message or self.message)
         if self.line is None:
             return f"{path}: {message}"
         return f"{path}:{self.line}: {message}"
