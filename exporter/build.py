@@ -8,8 +8,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 
 from exporter.anki.notes import note_contents, note_type_digests
 from exporter.anki.package import make_apkg
@@ -27,7 +27,9 @@ from exporter.errors import DataError, ExporterError, Problem
 from exporter.load import load_decks
 from exporter.model import Deck
 from exporter.outputs import DeckOutputs, check_out_dir, write_atomically, write_outputs
+from exporter.pdf import WordDocument, docx_to_pdf, find_soffice, pdf_destinations
 from exporter.rendered import RenderedDeck, render_deck
+from exporter.word.cards import DEFAULT_CARDS, CardOptions, cards_docx
 from exporter.word.handout import handout_docx, practice_docx
 
 STATUSES: tuple[NoteStatus, ...] = ("new", "updated", "unchanged", "removed")
@@ -36,13 +38,22 @@ STATUSES: tuple[NoteStatus, ...] = ("new", "updated", "unchanged", "removed")
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: the handouts' page size, whether to write the practice handout,
-    whether to drop the notes of removed questions, and whether to keep the decks'
-    states (a dry run writes its outputs elsewhere and keeps nothing)."""
+    whether to drop the notes of removed questions, whether to keep the decks' states
+    (a dry run writes its outputs elsewhere and keeps nothing), how to lay out the cue
+    cards (None: none), and whether to write a PDF of every document."""
 
     page_size: str = "letter"
     practice: bool = True
     forget_removed: bool = False
     keep_state: bool = True
+    cards: CardOptions | None = DEFAULT_CARDS
+    pdf: bool = False
+
+    @property
+    def steps(self) -> int:
+        """The steps of work a build does for each question: rendering, the Anki deck,
+        the handout, and the practice handout and the cue cards when asked for."""
+        return 3 + self.practice + (self.cards is not None)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class DeckReport:
     apkg: Path
     handouts: tuple[Path, ...]
     warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # warnings about a place in the data file
 
     def summary(self) -> str:
         """One line: `<deck-id>: 1 updated, 11 unchanged → <apkg>, <handouts>`."""
@@ -64,7 +76,7 @@ class DeckReport:
 
 
 # Told (step, done, total) as a build goes. Work is counted in questions, once per
-# step: rendering, the Anki deck, the handout and the practice handout.
+# step (BuildOptions.steps).
 Progress = Callable[[str, int, int], None]
 
 
@@ -89,15 +101,17 @@ def build(
     Everything is rendered in memory before the first file is written, so a data
     error leaves every file as it was.
     """
+    if options.pdf:
+        find_soffice()  # before any work: --pdf cannot be done without LibreOffice
     with gc_paused():  # the only cycles made are python-docx's, collected where made
         try:
             decks = load_decks(paths)
-            advance = _counter(progress, total=(4 if options.practice else 3) * _size(decks))
+            advance = _counter(progress, total=options.steps * _size(decks))
             rendered = render_decks(decks, advance)
             # What is loaded lives until the end: spare it the collections of python-docx's cycles.
             gc.freeze()
             check_out_dir(out_dir)
-            _check_output_names(decks, out_dir)
+            _check_output_names(decks, out_dir, options)
             created = creation_time()
 
             def waiting(deck_id: str) -> None:
@@ -114,6 +128,8 @@ def build(
                     _write_deck(item, plan, where.beside, out_dir, options, advance, moves)
                     for item, plan, where in zip(rendered, planned, files, strict=True)
                 ]
+                if options.pdf:
+                    built = _with_pdfs(rendered, planned, built, options)
                 write_outputs(out_dir, [outputs for _, outputs in built])
                 if options.keep_state:
                     _keep_cached_states(files, planned)
@@ -128,7 +144,7 @@ def check_decks(paths: Iterable[Path]) -> tuple[Deck, ...]:
     with gc_paused():
         decks = load_decks(paths)
         rendered = render_decks(decks, lambda step, deck: None)
-    _check_output_names(decks, Path("out"))
+    _check_output_names(decks, Path("out"), BuildOptions())
     now, created = clock(), creation_time()
     files = [state_files(source_of(deck), deck.id) for deck in decks]
     _plans(rendered, files, now, created, BuildOptions())
@@ -215,9 +231,16 @@ def _write_deck(
         document = write(rendered, plan.created, plan.modified, options.page_size)
         documents.append((out_dir / name, document))
         advance(step, deck)
+    problems: tuple[Problem, ...] = ()
+    if options.cards is not None:
+        cards = cards_docx(rendered, plan.created, plan.modified, options.page_size, options.cards)
+        documents.append((out_dir / cards_name(deck), cards.data))
+        problems = cards.problems
+        advance("Cue cards", deck)
     state = (state_path, state_to_json(plan.state)) if options.keep_state else None
     warnings = (*plan.warnings, *moves.get(deck.id, ()))
-    report = DeckReport(deck.id, plan, apkg[0], tuple(path for path, _ in documents), warnings)
+    paths = tuple(path for path, _ in documents)
+    report = DeckReport(deck.id, plan, apkg[0], paths, warnings, problems)
     return report, DeckOutputs(tuple(documents), apkg, state)
 
 
@@ -234,14 +257,80 @@ def _documents(deck: Deck, options: BuildOptions) -> list[tuple[str, str, Docume
     return documents
 
 
-def _check_output_names(decks: Sequence[Deck], out_dir: Path) -> None:
+def cards_name(deck: Deck) -> str:
+    """The file name of `deck`'s cue cards."""
+    return f"{deck.id}-cards.docx"
+
+
+def _document_names(deck: Deck, options: BuildOptions) -> list[str]:
+    """The file names of every document `deck`'s build writes, PDFs included."""
+    names = [name for _, name, _ in _documents(deck, options)]
+    if options.cards is not None:
+        names.append(cards_name(deck))
+    if options.pdf:
+        names += [str(PurePath(name).with_suffix(".pdf")) for name in names]
+    return names
+
+
+def _with_pdfs(
+    rendered: Sequence[RenderedDeck],
+    plans: Sequence[BuildPlan],
+    built: Sequence[tuple[DeckReport, DeckOutputs]],
+    options: BuildOptions,
+) -> list[tuple[DeckReport, DeckOutputs]]:
+    """Add a PDF of every document, dated as the document is.
+
+    Cue cards cut short point to a page of the handout: the handout's PDF is made
+    first, and those cards are made again with its page numbers.
+    """
+    cut = [bool(report.problems) for report, _ in built]
+    first = [
+        (path, data, plan.modified)
+        for item, plan, (_, outputs), is_cut in zip(rendered, plans, built, cut, strict=True)
+        for path, data in outputs.documents
+        if not (is_cut and path.name == cards_name(item.deck))
+    ]
+    pdfs = _converted(first)
+    cards: list[tuple[Path, bytes, int]] = []
+    for item, plan, (report, _), is_cut in zip(rendered, plans, built, cut, strict=True):
+        if is_cut and options.cards is not None:
+            pages = pdf_destinations(pdfs[report.apkg.with_suffix(".pdf")])
+            made = cards_docx(
+                item, plan.created, plan.modified, options.page_size, options.cards, pages
+            )
+            cards.append((report.apkg.with_name(cards_name(item.deck)), made.data, plan.modified))
+    pdfs.update(_converted(cards))
+    new_cards = {path: data for path, data, _ in cards}
+    with_pdfs = []
+    for report, outputs in built:
+        documents = [(path, new_cards.get(path, data)) for path, data in outputs.documents]
+        documents += [(_pdf_path(path), pdfs[_pdf_path(path)]) for path, _ in documents]
+        with_pdfs.append(
+            (
+                replace(report, handouts=tuple(path for path, _ in documents)),
+                replace(outputs, documents=tuple(documents)),
+            )
+        )
+    return with_pdfs
+
+
+def _converted(documents: Sequence[tuple[Path, bytes, int]]) -> dict[Path, bytes]:
+    """The PDF of each (path, .docx, modification time), by the PDF's path."""
+    pdfs = docx_to_pdf([WordDocument(path.name, data, time) for path, data, time in documents])
+    return {_pdf_path(path): pdf for (path, _, _), pdf in zip(documents, pdfs, strict=True)}
+
+
+def _pdf_path(document: Path) -> Path:
+    return document.with_suffix(".pdf")
+
+
+def _check_output_names(decks: Sequence[Deck], out_dir: Path, options: BuildOptions) -> None:
     """Refuse two decks that would write the same file (decks `x` and `x-practice`, or
     `x.yaml` and `x.yml` in one folder), before anything is written."""
     writers: dict[Path, tuple[Deck, Path]] = {}
     problems = []
-    options = BuildOptions()
     for deck in decks:
-        names = [out_dir / name for _, name, _ in _documents(deck, options)]
+        names = [out_dir / name for name in _document_names(deck, options)]
         state = state_beside(source_of(deck))
         for path in [out_dir / f"{deck.id}.apkg", *names, state]:
             first = writers.setdefault(path.resolve(), (deck, path))[0]

@@ -6,9 +6,10 @@ that build decks and handouts.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import click
 
@@ -27,19 +28,74 @@ DEFAULT_DATA = "data"
 # About two seconds of work: smaller builds finish before a bar would be read.
 PROGRESS_FROM_QUESTIONS = 4000
 PATHS = click.argument("paths", nargs=-1, type=click.Path())
-PRACTICE = click.option(
-    "--practice/--no-practice",
-    default=True,
-    show_default=True,
-    help="Also write <deck-id>-practice.docx: the questions with ruled space to answer.",
+
+
+def _also_write(
+    name: str, description: str
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """An on-by-default option `--NAME/--no-NAME` for one more document."""
+    return click.option(f"--{name}/--no-{name}", default=True, show_default=True, help=description)
+
+
+def _choice(
+    name: str, choices: list[str], description: str
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """An option `--NAME` taking one of `choices`, the first by default."""
+    kind = click.Choice(choices, case_sensitive=False)
+    return click.option(name, type=kind, default=choices[0], show_default=True, help=description)
+
+
+PRACTICE = _also_write(
+    "practice", "Also write <deck-id>-practice.docx: the questions with ruled space to answer."
 )
-PAGE_SIZE = click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"], case_sensitive=False),
-    default="letter",
-    show_default=True,
-    help="Paper size of the handouts.",
+PAGE_SIZE = _choice("--page-size", ["letter", "a4"], "Paper size of the handouts and cards.")
+CARDS = _also_write(
+    "cards", "Also write <deck-id>-cards.docx: cue cards to print double-sided and cut."
 )
+CARDS_PER_PAGE = _choice(
+    "--cards-per-page", ["4", "6", "8"], "Cue cards on each page: 4 are index-card size."
+)
+DUPLEX = _choice(
+    "--duplex",
+    ["long-edge", "short-edge"],
+    "How your printer turns the paper for the cue cards' backs.",
+)
+PDF = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write every document as PDF, with LibreOffice (it must be installed).",
+)
+
+
+def _document_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The options of the documents a build writes, shared by build and push: the
+    command is given them as one `options` (BuildOptions)."""
+
+    @functools.wraps(function)
+    def command(
+        *args: object,
+        page_size: str,
+        practice: bool,
+        cards: bool,
+        cards_per_page: str,
+        duplex: str,
+        pdf: bool,
+        **kwargs: object,
+    ) -> None:
+        from exporter.build import BuildOptions
+        from exporter.word.cards import CardOptions
+
+        sides: Literal["long-edge", "short-edge"] = (
+            "short-edge" if duplex.lower() == "short-edge" else "long-edge"
+        )
+        card_options = CardOptions(int(cards_per_page), sides) if cards else None
+        options = BuildOptions(page_size.lower(), practice, cards=card_options, pdf=pdf)
+        function(*args, options=options, **kwargs)
+
+    for option in reversed((PAGE_SIZE, PRACTICE, CARDS, CARDS_PER_PAGE, DUPLEX, PDF)):
+        command = option(command)
+    return command
+
 
 PROFILE = click.option(
     "--profile", help="The Anki profile to use (default: the only one, or the last used)."
@@ -68,8 +124,9 @@ def main() -> None:
 
     Edit data/*.yaml, run `exporter build` and import out/<deck-id>.apkg into
     Anki, or run `exporter push` to do both with Anki closed (edited cards update
-    in place), and print out/<deck-id>.docx. Edited a card in Anki? `exporter
-    pull` writes the edit back into data/*.yaml.
+    in place), and print out/<deck-id>.docx and the cue cards, out/<deck-id>-cards.docx
+    (--pdf: as PDFs too). Edited a card in Anki? `exporter pull` writes the edit back
+    into data/*.yaml.
 
     \b
     Example:
@@ -82,8 +139,7 @@ def main() -> None:
 @main.command()
 @PATHS
 @_out_option("Folder to write the deck and handouts to.")
-@PAGE_SIZE
-@PRACTICE
+@_document_options
 @click.option(
     "--forget-removed",
     is_flag=True,
@@ -95,12 +151,11 @@ def main() -> None:
 def build(
     paths: tuple[str, ...],
     out_dir: str,
-    page_size: str,
-    practice: bool,
+    options: BuildOptions,
     forget_removed: bool,
     watch: bool,
 ) -> None:
-    """Write an Anki deck (.apkg) and Word handouts (.docx) for every deck in PATHS.
+    """Write an Anki deck (.apkg), Word handouts and cue cards (.docx) for every deck in PATHS.
 
     PATHS are data files or folders of them (default: data/). Nothing is
     written when any data file has a mistake; each is reported as file:line.
@@ -112,14 +167,14 @@ def build(
     Example:
       exporter build
       exporter build data/anthropic-culture-fit.yaml --out ~/Desktop/prep --page-size a4
+      exporter build --pdf --cards-per-page 6
       exporter build --watch
     """
+    from dataclasses import replace
     from pathlib import Path
 
-    from exporter.build import BuildOptions
-
     data = [Path(path) for path in paths or (DEFAULT_DATA,)]
-    options = BuildOptions(page_size.lower(), practice, forget_removed)
+    options = replace(options, forget_removed=forget_removed)
     if not watch:
         _build_and_report(data, Path(out_dir), options, exit_on_error=True)
         return
@@ -132,7 +187,7 @@ def _build_and_report(
 ) -> None:
     from exporter.build import build as build_outputs
 
-    progress = _ProgressBar()
+    progress = _ProgressBar(options.steps)
     try:
         reports = _reporting_errors(
             lambda: build_outputs(data, out_dir, options, progress, _tell), exit_on_error
@@ -142,6 +197,8 @@ def _build_and_report(
     for report in reports or ():
         for warning in report.warnings:
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)
+        for problem in report.problems:  # what the cue cards left out: said as where it is
+            click.echo(problem.located(), err=True)
         click.echo(report.summary())
 
 
@@ -178,14 +235,14 @@ def _watch(data: Sequence[Path], rebuild: Callable[[], None]) -> None:
 class _ProgressBar:
     """Build progress on stderr, for builds large enough to wait for, on a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, steps: int) -> None:
+        self._steps = steps  # of work for each question
         self._bar: ProgressBar[int] | None = None
         self._shown = 0
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if self._bar is None:
-            steps = 4  # per question: rendering, Anki deck, handout, practice handout
-            if total < PROGRESS_FROM_QUESTIONS * steps or not sys.stderr.isatty():
+            if total < PROGRESS_FROM_QUESTIONS * self._steps or not sys.stderr.isatty():
                 return
             self._bar = click.progressbar(length=total, label="Building", file=sys.stderr)
         self._bar.label = step
@@ -200,8 +257,7 @@ class _ProgressBar:
 @main.command()
 @PATHS
 @_out_option("Folder to write the deck and handouts to.")
-@PAGE_SIZE
-@PRACTICE
+@_document_options
 @PROFILE
 @COLLECTION
 @click.option("--dry-run", is_flag=True, help="Say what Anki would do; write nothing.")
@@ -209,8 +265,7 @@ class _ProgressBar:
 def push(
     paths: tuple[str, ...],
     out_dir: str,
-    page_size: str,
-    practice: bool,
+    options: BuildOptions,
     profile: str | None,
     collection_path: str | None,
     dry_run: bool,
@@ -232,13 +287,11 @@ def push(
     from pathlib import Path
 
     from exporter.anki.collection import find_collection
-    from exporter.build import BuildOptions
     from exporter.push import dry_run as push_dry_run
     from exporter.push import push as push_decks
     from exporter.push import push_warnings
 
     data = [Path(path) for path in paths or (DEFAULT_DATA,)]
-    options = BuildOptions(page_size.lower(), practice)
 
     if profile is not None and collection_path is not None:
         raise click.UsageError("give --profile or --collection, not both")
@@ -267,6 +320,8 @@ def push(
     for report in pushed.builds:
         for warning in push_warnings(report):
             click.echo(f"{report.deck_id}: warning: {warning}", err=True)
+        for problem in report.problems:  # what the cue cards left out: said as where it is
+            click.echo(problem.located(), err=True)
         click.echo(report.summary())
     for deck in pushed.decks:
         click.echo(deck.summary(dry_run))

@@ -102,6 +102,7 @@ PACKAGES = {
     "soffice": "libreoffice-writer-nogui",
     "pdftotext": "poppler-utils",
     "fc-match": "fontconfig",
+    "fc-list": "fontconfig",
 }
 
 
@@ -113,6 +114,20 @@ def require_program(program: str) -> str:
     reason = f"{program} not found: install the Debian package {PACKAGES[program]}"
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (.ci/run installs them)")
+    pytest.skip(reason)
+
+
+def require_cjk_font() -> None:
+    """Skip the test without a font for Chinese, Japanese and Korean, except in CI, where
+    it must be: without one, LibreOffice prints empty boxes for those characters."""
+    listed = subprocess.run(
+        [require_program("fc-list"), ":lang=zh", "family"], capture_output=True, text=True
+    )
+    if listed.stdout.strip():
+        return
+    reason = "no font for Chinese, Japanese and Korean: install the Debian package fonts-wqy-zenhei"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (.ci/run installs it)")
     pytest.skip(reason)
 
 

@@ -34,13 +34,16 @@ def test_build_writes_both_files_for_every_deck_in_data(runner: CliRunner, in_tm
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "anthropic-culture-fit: 12 unchanged → out/anthropic-culture-fit.apkg,"
-        " out/anthropic-culture-fit.docx, out/anthropic-culture-fit-practice.docx",
-        "demo: 1 new → out/demo.apkg, out/demo.docx, out/demo-practice.docx",
+        " out/anthropic-culture-fit.docx, out/anthropic-culture-fit-practice.docx,"
+        " out/anthropic-culture-fit-cards.docx",
+        "demo: 1 new → out/demo.apkg, out/demo.docx, out/demo-practice.docx, out/demo-cards.docx",
     ]
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
+        "anthropic-culture-fit-cards.docx",
         "anthropic-culture-fit-practice.docx",
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
+        "demo-cards.docx",
         "demo-practice.docx",
         "demo.apkg",
         "demo.docx",
@@ -59,6 +62,7 @@ def test_build_with_out_creates_the_folder(runner: CliRunner, tmp_path: Path) ->
         "anthropic-culture-fit.apkg",
         "anthropic-culture-fit.docx",
         "anthropic-culture-fit-practice.docx",
+        "anthropic-culture-fit-cards.docx",
     }
 
 
@@ -66,7 +70,11 @@ def test_no_practice_skips_the_practice_handout(runner: CliRunner, tmp_path: Pat
     data = copy_shipped(tmp_path / "data")
     result = runner.invoke(main, ["build", str(data), "--out", str(tmp_path), "--no-practice"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("anthropic-culture-fit.docx\n")
+    assert result.stdout.endswith(
+        "anthropic-culture-fit.docx, {tmp_path}/anthropic-culture-fit-cards.docx\n".replace(
+            "{tmp_path}", str(tmp_path)
+        )
+    )
     assert not (tmp_path / "anthropic-culture-fit-practice.docx").exists()
 
 

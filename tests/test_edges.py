@@ -50,7 +50,7 @@ def test_long_titles_and_many_tags_build(runner: CliRunner, tmp_path: Path) -> N
     data = write_data(tmp_path, text)
     code, _, stderr = _build(runner, data, tmp_path / "out")
     assert (code, stderr) == (0, "")
-    for name in ("demo.docx", "demo-practice.docx"):
+    for name in ("demo.docx", "demo-practice.docx", "demo-cards.docx"):
         properties = _core_properties(tmp_path / "out" / name)
         assert all(len(value) <= 255 for value in properties.values()), properties
         assert properties["keywords"].startswith("demo, topic-number-0, topic-number-1,")
@@ -123,10 +123,13 @@ def test_check_reports_what_build_would_refuse(runner: CliRunner, tmp_path: Path
     )
 
 
-def test_decks_whose_outputs_would_collide_are_refused(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["practice", "cards"])
+def test_decks_whose_outputs_would_collide_are_refused(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
     first = write_data(tmp_path / "data", MINIMAL_DECK.replace("id: demo", "id: x"), "a.yaml")
     second = write_data(
-        tmp_path / "data", MINIMAL_DECK.replace("id: demo", "id: x-practice"), "b.yaml"
+        tmp_path / "data", MINIMAL_DECK.replace("id: demo", f"id: x-{suffix}"), "b.yaml"
     )
     for command in (["build", str(tmp_path / "data"), "--out", str(tmp_path / "out")], ["check"]):
         if command == ["check"]:
@@ -135,7 +138,7 @@ def test_decks_whose_outputs_would_collide_are_refused(runner: CliRunner, tmp_pa
         out = tmp_path / "out" if command[0] == "build" else Path("out")
         assert (result.exit_code, result.stderr) == (
             1,
-            f"{second}:2: deck 'x-practice' would write {out}/x-practice.docx, which deck 'x'"
+            f"{second}:2: deck 'x-{suffix}' would write {out}/x-{suffix}.docx, which deck 'x'"
             f" ({first}) writes too; give one of them another id or file name\n",
         )
     assert not (tmp_path / "out").exists()

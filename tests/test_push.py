@@ -133,7 +133,8 @@ def test_push_edit_remove_confirm_and_nothing_left_to_do(
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines() == [
         f"{DECK_ID}: 11 unchanged → {data.parent}/out/{DECK_ID}.apkg,"
-        f" {data.parent}/out/{DECK_ID}.docx, {data.parent}/out/{DECK_ID}-practice.docx",
+        f" {data.parent}/out/{DECK_ID}.docx, {data.parent}/out/{DECK_ID}-practice.docx,"
+        f" {data.parent}/out/{DECK_ID}-cards.docx",
         f"{DECK_ID} → {target}: 0 updated, 11 unchanged, 0 new, 0 deleted",
     ]
 

@@ -109,7 +109,8 @@ def test_edited_answer_updates_one_note_and_keeps_all_review_history(
     stdout, _ = workspace.build(V2_TIME)
     assert stdout == (
         f"{DECK_ID}: 1 updated, 11 unchanged → {workspace.out}/{DECK_ID}.apkg,"
-        f" {workspace.out}/{DECK_ID}.docx, {workspace.out}/{DECK_ID}-practice.docx\n"
+        f" {workspace.out}/{DECK_ID}.docx, {workspace.out}/{DECK_ID}-practice.docx,"
+        f" {workspace.out}/{DECK_ID}-cards.docx\n"
     )
     imported = workspace.import_deck()
     col = imported.collection
@@ -255,6 +256,7 @@ def test_build_leaves_no_temporary_files(tmp_path: Path) -> None:
         )
     assert list(temp.iterdir()) == []
     assert sorted(p.name for p in out.iterdir()) == [
+        f"{DECK_ID}-cards.docx",
         f"{DECK_ID}-practice.docx",
         f"{DECK_ID}.apkg",
         f"{DECK_ID}.docx",

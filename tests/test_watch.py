@@ -118,10 +118,11 @@ def test_build_reports_progress_for_every_step(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     build([data], tmp_path / "out", progress=lambda *step: seen.append(step))
     assert seen == [
-        ("Rendering", 2, 8),
-        ("Anki deck", 4, 8),
-        ("Handout", 6, 8),
-        ("Practice handout", 8, 8),
+        ("Rendering", 2, 10),
+        ("Anki deck", 4, 10),
+        ("Handout", 6, 10),
+        ("Practice handout", 8, 10),
+        ("Cue cards", 10, 10),
     ]
 
 

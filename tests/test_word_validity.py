@@ -51,13 +51,20 @@ def test_the_validator_finds_what_word_would_repair(shipped_build: Path, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "name", ["anthropic-culture-fit.docx", "anthropic-culture-fit-practice.docx"]
+    "name",
+    [
+        "anthropic-culture-fit.docx",
+        "anthropic-culture-fit-practice.docx",
+        "anthropic-culture-fit-cards.docx",
+    ],
 )
 def test_the_shipped_handouts_are_valid(shipped_build: Path, name: str) -> None:
     assert _problems(shipped_build / name) == []
 
 
-@pytest.mark.parametrize("name", ["constructs.docx", "constructs-practice.docx"])
+@pytest.mark.parametrize(
+    "name", ["constructs.docx", "constructs-practice.docx", "constructs-cards.docx"]
+)
 def test_handouts_of_every_construct_are_valid(constructs_build: Path, name: str) -> None:
     assert _problems(constructs_build / name) == []
 
