@@ -65,6 +65,7 @@ def _is_wide(char: str) -> bool:
 SPACE = em_width(" ")
 CODE_SPACE = em_width(" ", code=True)
 BREAK = -1.0  # in a sequence of word widths: a line break
+BROKEN_FILL = 0.9  # how full a line of a word broken across lines is, at least
 
 
 def text_width(text: str, size: float, bold: bool = False, code: bool = False) -> float:
@@ -76,22 +77,22 @@ def wrapped_lines(words: Sequence[float], width: float, size: float, space: floa
     """How many lines words of these widths (in ems; BREAK for a line break) take when
     wrapped at spaces `space` ems wide into lines `width` points wide at `size`; a word
     longer than a line breaks where it must."""
-    lines, used = 1, 0.0
+    lines, used, empty = 1, 0.0, True
     limit = width / size
     for length in words:
         if length == BREAK:
-            lines, used = lines + 1, 0.0
+            lines, used, empty = lines + 1, 0.0, True
             continue
-        needed = length if used == 0 else used + space + length
+        needed = length if empty else used + space + length
         if needed <= limit:
-            used = needed
+            used, empty = needed, False
             continue
-        if used:
+        if not empty:
             lines += 1
-        while length > limit:  # a long address or a run of CJK: broken by character
-            lines += 1
-            length -= limit
-        used = length
+        while length > limit:  # a long address or a run of CJK: broken by character,
+            lines += 1  # where a line may break, which fills lines less than full
+            length -= limit * BROKEN_FILL
+        used, empty = length, False
     return lines
 
 
@@ -288,12 +289,9 @@ def _code(block: CodeBlock, box: Box) -> Fitted:
 
 
 def _code_lines(text: str, box: Box) -> int:
-    """The lines one line of code takes: wrapped at its spaces, its indent kept."""
-    text = text.expandtabs(4)
-    indent = len(text) - len(text.lstrip(" "))
-    words = [em_width(word, code=True) for word in text.split()]
-    if words:
-        words[0] += indent * CODE_SPACE
+    """The lines one line of code takes, wrapped at its spaces: each space of a run of
+    them (code lines up its columns with them) takes its width."""
+    words = [em_width(word, code=True) for word in text.expandtabs(4).split(" ")]
     return wrapped_lines(words, box.width, box.size, CODE_SPACE)
 
 
