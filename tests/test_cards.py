@@ -175,6 +175,11 @@ def test_cards_too_long_are_cut_with_a_located_warning(runner: CliRunner, tmp_pa
             "the question of 'long-question' is too long for a cue card; shorten it",
         ),
         (
+            "long-title",
+            "title:",
+            "the title of theme 'long-title' is too long for a cue card; shorten it",
+        ),
+        (
             "long-theme",
             "summary:",
             "the summary of theme 'long-theme' is too long for a cue card; shorten it",

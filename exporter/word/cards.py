@@ -236,11 +236,19 @@ def _theme_card(
     where = _see_handout("themes", "its themes", handout_pages)
     label = f"Theme {number}"
     title = (Paragraph((Span(theme.title, bold=True),)),)
-    front, _ = _face(rendered, grid, label, title, FRONT_SIZES, where)
-    back, cut = _face(rendered, grid, label, rendered.blocks(theme.summary), BACK_SIZES, where)
-    what = "the summary of theme '{}' is too long for a cue card; shorten it"
-    problems = (_too_long(rendered, theme.lines.get("summary"), what, theme.id),) if cut else ()
-    return Card(front, back, problems)
+    front, front_cut = _face(rendered, grid, label, title, FRONT_SIZES, where)
+    back, back_cut = _face(rendered, grid, label, rendered.blocks(theme.summary), BACK_SIZES, where)
+    cut = [
+        _too_long(
+            rendered,
+            theme.lines.get(field),
+            f"the {field} of theme '{{}}' is too long for a cue card; shorten it",
+            theme.id,
+        )
+        for field, was_cut in (("title", front_cut), ("summary", back_cut))
+        if was_cut
+    ]
+    return Card(front, back, tuple(cut))
 
 
 def _see_handout(bookmark: str, what: str, handout_pages: Mapping[str, int] | None) -> str:
