@@ -287,10 +287,10 @@ def report(results: list[Measurement]) -> str:
         ("exporter build --no-cards", 10_000),
         "≤ 1.6",
     )
-    ratio(
-        "pull 10k (1% edited) / build 10k",
+    ratio(  # a pull renders the data as a build does, and writes no document
+        "pull 10k (1% edited) / build 10k (no cards)",
         ("exporter pull (1% edited)", 10_000),
-        ("exporter build", 10_000),
+        ("exporter build --no-cards", 10_000),
         "≤ 2",
     )
     ratio("build 50k / build 10k", ("exporter build", 50_000), ("exporter build", 10_000), "≤ 5.5")

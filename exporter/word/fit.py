@@ -201,14 +201,10 @@ def blocks_height(blocks: Sequence[Block], box: Box) -> float:
 
 
 def _paragraph(block: Paragraph, box: Box) -> Fitted:
-    pictures = [
-        _picture_height(box.media[span.image], box)
-        for span in block.spans
-        if span.image is not None and span.image in box.media
-    ]
-    words = span_words(block.spans, bold=block.heading_level > 0)
+    words, tall, images = _measured(block.spans, block.heading_level > 0)
+    pictures = [_picture_height(box.media[image], box) for image in images if image in box.media]
     lines = wrapped_lines(words, box.width, box.size) if words else 0
-    line = box.size * line_height("".join(span.text for span in block.spans))
+    line = box.size * (TALL_LINE if tall else LINE)
     height = sum(pictures) + max(lines, 1 if not pictures else 0) * line + box.space
     if height <= box.height:
         return Fitted((block,), height, True)
@@ -217,6 +213,17 @@ def _paragraph(block: Paragraph, box: Box) -> Fitted:
         return Fitted((), 0.0, False)
     kept = _first_words(block, words, room, box)
     return Fitted((kept,), room * line + box.space, False)
+
+
+@lru_cache(maxsize=1 << 14)
+def _measured(
+    spans: tuple[Span, ...], bold: bool
+) -> tuple[tuple[float, ...], bool, tuple[str, ...]]:
+    """What of a paragraph's spans is the same at every size: its words' widths, whether
+    its lines are tall, and its pictures."""
+    text = "".join(span.text for span in spans)
+    images = tuple(span.image for span in spans if span.image is not None)
+    return span_words(spans, bold), line_height(text) == TALL_LINE, images
 
 
 def _first_words(block: Paragraph, words: Sequence[float], lines: int, box: Box) -> Paragraph:
