@@ -445,12 +445,17 @@ def _space(size: float) -> tuple[int, int]:
 
 def _label(writer: DocxWriter, cell: Element, text: str) -> None:
     size = round(LABEL_SIZE * 2)
-    layout = Layout(size=size, space=_space(LABEL_SIZE))
+    layout = _label_layout()
     text_run(writer.paragraph(None, container=cell, layout=layout), text, size=size)
     run_properties = cell[-1][-1][0]
     colour = etree.Element(_w("color"))  # before the size, as the schema orders them
     colour.set(_w("val"), LABEL_COLOUR)
     run_properties.insert(0, colour)
+
+
+@functools.cache
+def _label_layout() -> Layout:
+    return Layout(size=round(LABEL_SIZE * 2), space=_space(LABEL_SIZE))
 
 
 def _lead(writer: DocxWriter, page_break: bool) -> None:

@@ -65,11 +65,18 @@ class Layout:
     space: tuple[int, int] | None = None
 
 
+_NO_LAYOUT = Layout()
+
+
 _BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _KEEP_NEXT = qn("w:keepNext")
 _R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
 _B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
 _SZ, _SZ_CS = qn("w:sz"), qn("w:szCs")
+_NUM_PR, _ILVL, _NUM_ID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
+_SPACING, _BEFORE, _AFTER = qn("w:spacing"), qn("w:before"), qn("w:after")
+_LINE, _LINE_RULE = qn("w:line"), qn("w:lineRule")
+_IND, _LEFT, _HANGING = qn("w:ind"), qn("w:left"), qn("w:hanging")
 _VAL, _HYPERLINK, _ANCHOR, _REL_ID = qn("w:val"), qn("w:hyperlink"), qn("w:anchor"), qn("r:id")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAK_OR_TAB = re.compile(r"(\r\n|\r|\n|\t)")
@@ -114,7 +121,7 @@ class DocxWriter:
         style: str | None,
         keep_with_next: bool = False,
         container: Element | None = None,
-        layout: Layout = Layout(),
+        layout: Layout = _NO_LAYOUT,
     ) -> Element:
         """A new paragraph at the end of `container` (by default the body)."""
         paragraph = etree.SubElement(self._chunk if container is None else container, _P)
@@ -258,7 +265,7 @@ class DocxWriter:
 def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layout: Layout) -> None:
     """Give an empty paragraph its style, keep-with-next and layout, in the schema's
     order: Word asks to repair a document whose elements are out of order."""
-    if not (style_id or keep_with_next or layout != Layout()):
+    if not (style_id or keep_with_next) and (layout is _NO_LAYOUT or layout == _NO_LAYOUT):
         return
     properties = paragraph.makeelement(_PPR)
     paragraph.insert(0, properties)
@@ -267,10 +274,10 @@ def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layo
     if keep_with_next:
         etree.SubElement(properties, _KEEP_NEXT)
     if layout.number:
-        numbering = etree.SubElement(properties, qn("w:numPr"))
+        numbering = etree.SubElement(properties, _NUM_PR)
         number_id, level = layout.number
-        etree.SubElement(numbering, qn("w:ilvl")).set(_VAL, str(level))
-        etree.SubElement(numbering, qn("w:numId")).set(_VAL, str(number_id))
+        etree.SubElement(numbering, _ILVL).set(_VAL, str(level))
+        etree.SubElement(numbering, _NUM_ID).set(_VAL, str(number_id))
     if layout.left_rule or layout.rule_below:
         borders = etree.SubElement(properties, qn("w:pBdr"))
         if layout.left_rule:
@@ -282,16 +289,16 @@ def _format(paragraph: Element, style_id: str | None, keep_with_next: bool, layo
             _border(borders, "between", space=1, size=6)
     if layout.space:
         before, after = layout.space
-        spacing = etree.SubElement(properties, qn("w:spacing"))
-        spacing.set(qn("w:before"), str(before))
-        spacing.set(qn("w:after"), str(after))
-        spacing.set(qn("w:line"), "240")  # single-spaced
-        spacing.set(qn("w:lineRule"), "auto")
+        spacing = etree.SubElement(properties, _SPACING)
+        spacing.set(_BEFORE, str(before))
+        spacing.set(_AFTER, str(after))
+        spacing.set(_LINE, "240")  # single-spaced
+        spacing.set(_LINE_RULE, "auto")
     if layout.indent:
         left, hanging = layout.indent
-        indent = etree.SubElement(properties, qn("w:ind"))
-        indent.set(qn("w:left"), str(left))
-        indent.set(qn("w:hanging"), str(hanging))
+        indent = etree.SubElement(properties, _IND)
+        indent.set(_LEFT, str(left))
+        indent.set(_HANGING, str(hanging))
     if layout.align:
         etree.SubElement(properties, qn("w:jc")).set(_VAL, layout.align)
     if layout.size:  # the paragraph mark's: the size of its bullet, or of its empty line
