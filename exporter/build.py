@@ -234,7 +234,7 @@ def _write_deck(
     problems: tuple[Problem, ...] = ()
     if options.cards is not None:
         cards = cards_docx(rendered, plan.created, plan.modified, options.page_size, options.cards)
-        documents.append((out_dir / cards_name(deck), cards.data))
+        documents.append((out_dir / _cards_name(deck), cards.data))
         problems = cards.problems
         advance("Cue cards", deck)
     state = (state_path, state_to_json(plan.state)) if options.keep_state else None
@@ -257,7 +257,7 @@ def _documents(deck: Deck, options: BuildOptions) -> list[tuple[str, str, Docume
     return documents
 
 
-def cards_name(deck: Deck) -> str:
+def _cards_name(deck: Deck) -> str:
     """The file name of `deck`'s cue cards."""
     return f"{deck.id}-cards.docx"
 
@@ -266,7 +266,7 @@ def _document_names(deck: Deck, options: BuildOptions) -> list[str]:
     """The file names of every document `deck`'s build writes, PDFs included."""
     names = [name for _, name, _ in _documents(deck, options)]
     if options.cards is not None:
-        names.append(cards_name(deck))
+        names.append(_cards_name(deck))
     if options.pdf:
         names += [str(PurePath(name).with_suffix(".pdf")) for name in names]
     return names
@@ -288,17 +288,18 @@ def _with_pdfs(
         (path, data, plan.modified)
         for item, plan, (_, outputs), is_cut in zip(rendered, plans, built, cut, strict=True)
         for path, data in outputs.documents
-        if not (is_cut and path.name == cards_name(item.deck))
+        if not (is_cut and path.name == _cards_name(item.deck))
     ]
     pdfs = _converted(first)
     cards: list[tuple[Path, bytes, int]] = []
     for item, plan, (report, _), is_cut in zip(rendered, plans, built, cut, strict=True):
         if is_cut and options.cards is not None:
-            pages = pdf_destinations(pdfs[report.apkg.with_suffix(".pdf")])
+            handout = report.apkg.with_name(f"{item.deck.id}.pdf")
+            pages = pdf_destinations(pdfs[handout])
             made = cards_docx(
                 item, plan.created, plan.modified, options.page_size, options.cards, pages
             )
-            cards.append((report.apkg.with_name(cards_name(item.deck)), made.data, plan.modified))
+            cards.append((report.apkg.with_name(_cards_name(item.deck)), made.data, plan.modified))
     pdfs.update(_converted(cards))
     new_cards = {path: data for path, data, _ in cards}
     with_pdfs = []
