@@ -33,6 +33,16 @@ class Media:
     width: int  # the picture's own size, in EMU (914,400 an inch)
     height: int
 
+    def fitted(self, widest: int, tallest: int) -> tuple[int, int]:
+        """The picture's size (EMU) shrunk, keeping its shape, to at most `widest` wide,
+        then, if still too tall, to at most `tallest` high."""
+        width = min(self.width, widest)
+        height = round(self.height * (width / self.width))  # python-docx's own scaling
+        if height > tallest:  # a tall, narrow picture: as high as there is room
+            height = tallest
+            width = max(1, round(self.width * (height / self.height)))
+        return width, height
+
 
 def collect_media(
     deck: Deck, rendered: Mapping[str, RenderedMarkdown]

@@ -155,9 +155,7 @@ def cards_docx(
     )
     writer = DocxWriter(page_size, None, margins, body_font=HEADING_FONT)
     # Pictures are shrunk to a card, leaving room for its labels and some words.
-    writer.text_width, writer.text_height = (
-        int(length * TWIPS_PER_POINT) * EMU_PER_TWIP for length in _largest_picture(grid)
-    )
+    writer.text_width, writer.text_height = _largest_picture(grid)
     per_page = grid.columns * grid.rows
     sheets = [(_alignment_sheet(grid, options.duplex), True)]
     sheets += [(cards[first : first + per_page], False) for first in range(0, len(cards), per_page)]
@@ -175,10 +173,13 @@ def cards_docx(
     return CardsDocument(data, tuple(problem for card in cards for problem in card.cut))
 
 
-def _largest_picture(grid: Grid) -> tuple[float, float]:
-    """The largest width and height of a picture on a card, in points."""
+def _largest_picture(grid: Grid) -> tuple[int, int]:
+    """The largest width and height of a picture on a card, in EMU."""
     width, height = grid.inner
-    return width, height * PICTURE_SHARE
+    return (
+        round(width * TWIPS_PER_POINT) * EMU_PER_TWIP,
+        round(height * PICTURE_SHARE * TWIPS_PER_POINT) * EMU_PER_TWIP,
+    )
 
 
 def _behind(place: int, grid: Grid, duplex: Duplex) -> int:
@@ -446,11 +447,8 @@ def _space(size: float) -> tuple[int, int]:
 def _label(writer: DocxWriter, cell: Element, text: str) -> None:
     size = round(LABEL_SIZE * 2)
     layout = _label_layout()
-    text_run(writer.paragraph(None, container=cell, layout=layout), text, size=size)
-    run_properties = cell[-1][-1][0]
-    colour = etree.Element(_w("color"))  # before the size, as the schema orders them
-    colour.set(_w("val"), LABEL_COLOUR)
-    run_properties.insert(0, colour)
+    paragraph = writer.paragraph(None, container=cell, layout=layout)
+    text_run(paragraph, text, size=size, colour=LABEL_COLOUR)
 
 
 @functools.cache

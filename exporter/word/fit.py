@@ -33,6 +33,7 @@ CODE_LINE = 1.133  # Courier New's
 PARAGRAPH_SPACE = 0.3  # the space after each paragraph, in ems
 INDENT = 18.0  # points: each list or quotation level (360 twips)
 CELL_PADDING = (10.8, 4.0)  # points a table cell adds to its text's width and height
+NO_LIMIT = 1 << 62  # EMU: the size of a picture that may be as large as it is
 
 
 @lru_cache(maxsize=4096)
@@ -66,11 +67,6 @@ SPACE = em_width(" ")
 CODE_SPACE = em_width(" ", code=True)
 BREAK = -1.0  # in a sequence of word widths: a line break
 BROKEN_FILL = 0.9  # how full a line of a word broken across lines is, at least
-
-
-def text_width(text: str, size: float, bold: bool = False, code: bool = False) -> float:
-    """The width of `text` set in one line at `size`, in points, on the large side."""
-    return em_width(text, bold, code) * size
 
 
 def wrapped_lines(words: Sequence[float], width: float, size: float, space: float = SPACE) -> int:
@@ -145,7 +141,7 @@ class Box:
     size: float
     media: Mapping[str, Media]
     code_wraps: bool = True  # False: a line of code wider than the box does not fit
-    largest_picture: tuple[float, float] = (float("inf"), float("inf"))
+    largest_picture: tuple[int, int] = (NO_LIMIT, NO_LIMIT)  # EMU
 
     # Made directly, not with dataclasses.replace: four times as fast, and fitting a
     # large deck makes hundreds of thousands.
@@ -266,13 +262,8 @@ def _lines(tokens: Sequence[str | None]) -> list[list[str | None]]:
 
 
 def _picture_height(media: Media, box: Box) -> float:
-    """A picture's height in points, shrunk as the writer shrinks it (ooxml.picture)."""
-    width = media.width / EMU_PER_INCH * 72
-    height = media.height / EMU_PER_INCH * 72
-    widest, tallest = box.largest_picture
-    if width > widest:
-        height *= widest / width
-    return min(height, tallest) + box.space
+    """A picture's height in points, shrunk as the writer shrinks it."""
+    return media.fitted(*box.largest_picture)[1] / EMU_PER_INCH * 72 + box.space
 
 
 def _code(block: CodeBlock, box: Box) -> Fitted:

@@ -72,7 +72,7 @@ _BODY, _P, _PPR, _PSTYLE = qn("w:body"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _KEEP_NEXT = qn("w:keepNext")
 _R, _RPR, _RSTYLE, _T = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t")
 _B, _I, _STRIKE, _BR, _TAB = qn("w:b"), qn("w:i"), qn("w:strike"), qn("w:br"), qn("w:tab")
-_SZ, _SZ_CS = qn("w:sz"), qn("w:szCs")
+_SZ, _SZ_CS, _COLOR = qn("w:sz"), qn("w:szCs"), qn("w:color")
 _NUM_PR, _ILVL, _NUM_ID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
 _SPACING, _BEFORE, _AFTER = qn("w:spacing"), qn("w:before"), qn("w:after")
 _LINE, _LINE_RULE = qn("w:line"), qn("w:lineRule")
@@ -165,11 +165,7 @@ class DocxWriter:
 
     def picture(self, paragraph: Element, media: Media, description: str) -> None:
         """Append an inline picture, at most as wide as the text, described by its alt text."""
-        width = min(media.width, self.text_width)
-        height = round(media.height * (width / media.width))  # python-docx's own scaling
-        if height > self.text_height:  # a tall, narrow picture: as high as the page
-            height = self.text_height
-            width = max(1, round(media.width * (height / media.height)))
+        width, height = media.fitted(self.text_width, self.text_height)
         inline = self._document.part.new_pic_inline(io.BytesIO(media.data), width, height)
         # python-docx numbers pictures by searching the document, which holds none of
         # the streamed body: number them here so that each id is unique.
@@ -356,12 +352,13 @@ def text_run(
     strike: bool = False,
     style_id: str | None = None,
     size: int | None = None,
+    colour: str | None = None,
 ) -> None:
-    """Append a run of `text` to a paragraph or hyperlink, `size` half points large
-    when given; line breaks and tabs become Word's own, and spaces at either end are
-    kept."""
+    """Append a run of `text` to a paragraph or hyperlink, `size` half points large and
+    in `colour` (hex RGB) when given; line breaks and tabs become Word's own, and spaces
+    at either end are kept."""
     run = etree.SubElement(container, _R)
-    if style_id or bold or italic or strike or size:
+    if style_id or bold or italic or strike or size or colour:
         properties = etree.SubElement(run, _RPR)
         if style_id:
             etree.SubElement(properties, _RSTYLE).set(_VAL, style_id)
@@ -371,6 +368,8 @@ def text_run(
             etree.SubElement(properties, _I)
         if strike:
             etree.SubElement(properties, _STRIKE)
+        if colour:
+            etree.SubElement(properties, _COLOR).set(_VAL, colour)
         if size:
             _set_size(properties, size)
     for piece in (
